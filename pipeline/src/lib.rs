@@ -1,0 +1,2 @@
+//! minga: the stage runner, CLI and source readers.
+pub mod sources;

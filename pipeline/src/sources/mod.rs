@@ -1,0 +1,56 @@
+//! Source readers: turn stored files (WARC, TEI, jsonl, txt, md, html) into [`SourceItem`]s.
+//!
+//! A reader never panics and never stops on bad input: a record it cannot use becomes a
+//! [`SourceItem::Skip`] with an `ingest.<why>` reason, and reading goes on with the next record.
+//! Ingest turns [`SourceDoc`]s into rows of the document schema (ids, NFC text, source config).
+
+use serde_json::{Map, Value};
+
+/// What a reader found at one place in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceItem {
+    Doc(SourceDoc),
+    Skip(Skip),
+}
+
+/// A record that was not turned into a document, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skip {
+    /// Byte offset of the record (or of the place the reader gave up) in the file as stored.
+    pub offset: u64,
+    /// `ingest.<why>`, e.g. `ingest.truncated_gzip`, `ingest.binary_payload`.
+    pub reason: String,
+    /// Human-readable detail for the warning and the ledger.
+    pub detail: String,
+}
+
+/// The body of a document before text extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Already plain text (txt, md, jsonl text field, TEI body, WET conversion records).
+    Text(String),
+    /// HTML that ingest passes to main-content extraction.
+    Html(String),
+}
+
+/// One document as a reader yields it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDoc {
+    /// Byte offset of the record (WARC: its gzip member for .warc.gz; jsonl: its line) in the file as stored.
+    pub offset: u64,
+    /// Byte length of the record as stored, so `offset..offset+length` re-reads it.
+    pub length: u64,
+    pub url: Option<String>,
+    pub record_id: Option<String>,
+    pub date: Option<String>,
+    pub payload_digest: Option<String>,
+    /// `warc/html`, `warc/text`, `txt`, `md`, `html`, `jsonl` or `tei`.
+    pub content_type: &'static str,
+    pub title: Option<String>,
+    pub body: Body,
+    /// Other fields (jsonl extras, TEI header fields, HTTP charset used, ...).
+    pub meta: Map<String, Value>,
+    /// Per-document overrides of the source config (TEI headers may carry them).
+    pub licence: Option<String>,
+    pub country: Option<String>,
+}
