@@ -1,0 +1,250 @@
+//! Streaming Parquet shards: a writer that flushes one row group at a time to a temp file and
+//! renames it into place, and a reader that decodes one row group at a time. Memory is bounded by a
+//! row group, not a shard.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::document::{Columns, Document};
+use crate::frame::{add_ledger_columns, from_frame, to_frame};
+use crate::ledger::{Rejected, Rejection};
+use crate::manifest::{sync_dir, FileEntry};
+use crate::{blake3_file, ManifestError};
+
+/// Rows per row group; a row group is also cut early once its text passes [`ROW_GROUP_BYTES`].
+pub const ROW_GROUP_ROWS: usize = 10_000;
+const ROW_GROUP_BYTES: usize = 64 << 20;
+
+/// Writes one shard (or one ledger shard) atomically: temp file, fsync, rename.
+pub struct ShardWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: Option<BatchedWriter<File>>,
+    cols: Columns,
+    ledger_stage: Option<String>,
+    docs: Vec<Document>,
+    why: Vec<Rejection>,
+    buffered_bytes: usize,
+    rows: u64,
+}
+
+impl ShardWriter {
+    /// A writer of document rows with the column groups `cols`.
+    pub fn documents(path: &Path, cols: &Columns) -> Result<Self, ManifestError> {
+        Self::open(path, cols, None)
+    }
+
+    /// A writer of ledger rows for `stage`.
+    pub fn ledger(path: &Path, cols: &Columns, stage: &str) -> Result<Self, ManifestError> {
+        Self::open(path, cols, Some(stage.to_string()))
+    }
+
+    fn open(path: &Path, cols: &Columns, ledger_stage: Option<String>) -> Result<Self, ManifestError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| ManifestError::io(dir, e))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("part");
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = File::create(&tmp).map_err(|e| ManifestError::io(&tmp, e))?;
+        let mut empty = to_frame(&[], cols).map_err(|e| ManifestError::parquet(path, e))?;
+        if let Some(stage) = &ledger_stage {
+            add_ledger_columns(&mut empty, stage, &[]).map_err(|e| ManifestError::parquet(path, e))?;
+        }
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::empty())
+            .set_parallel(false)
+            .batched(&empty.schema())
+            .map_err(|e| ManifestError::parquet(path, e))?;
+        Ok(ShardWriter {
+            path: path.to_path_buf(),
+            tmp,
+            writer: Some(writer),
+            cols: cols.clone(),
+            ledger_stage,
+            docs: Vec::new(),
+            why: Vec::new(),
+            buffered_bytes: 0,
+            rows: 0,
+        })
+    }
+
+    /// Appends a document row.
+    pub fn push(&mut self, doc: Document) -> Result<(), ManifestError> {
+        self.buffered_bytes += doc.text.len() + doc.meta.len();
+        self.docs.push(doc);
+        self.rows += 1;
+        if self.docs.len() >= ROW_GROUP_ROWS || self.buffered_bytes >= ROW_GROUP_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Appends a ledger row (only on a ledger writer).
+    pub fn push_rejected(&mut self, doc: Document, why: Rejection) -> Result<(), ManifestError> {
+        self.why.push(why);
+        self.push(doc)
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    fn flush(&mut self) -> Result<(), ManifestError> {
+        if self.docs.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<&Document> = self.docs.iter().collect();
+        let mut df = to_frame(&refs, &self.cols).map_err(|e| ManifestError::parquet(&self.path, e))?;
+        if let Some(stage) = &self.ledger_stage {
+            let why: Vec<&Rejection> = self.why.iter().collect();
+            add_ledger_columns(&mut df, stage, &why).map_err(|e| ManifestError::parquet(&self.path, e))?;
+        }
+        if let Some(w) = self.writer.as_mut() {
+            w.write_batch(&df).map_err(|e| ManifestError::parquet(&self.path, e))?;
+        }
+        self.docs.clear();
+        self.why.clear();
+        self.buffered_bytes = 0;
+        Ok(())
+    }
+
+    /// Writes the footer, fsyncs, renames into place and returns the file's manifest entry.
+    pub fn finish(mut self) -> Result<FileEntry, ManifestError> {
+        self.flush()?;
+        let writer = self.writer.take();
+        if let Some(w) = writer {
+            w.finish().map_err(|e| ManifestError::parquet(&self.path, e))?;
+        }
+        let f = File::options().append(true).open(&self.tmp).map_err(|e| ManifestError::io(&self.tmp, e))?;
+        f.sync_all().map_err(|e| ManifestError::io(&self.tmp, e))?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| ManifestError::io(&self.path, e))?;
+        if let Some(dir) = self.path.parent() {
+            sync_dir(dir);
+        }
+        let (blake3, bytes) = blake3_file(&self.path)?;
+        Ok(FileEntry {
+            path: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            bytes,
+            rows: self.rows,
+            blake3,
+        })
+    }
+}
+
+impl Drop for ShardWriter {
+    fn drop(&mut self) {
+        // A writer dropped without finish() (an error on the way) leaves no partial file behind.
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Reads a shard one row group at a time.
+pub struct ShardReader {
+    path: PathBuf,
+    file: File,
+    metadata: polars::io::parquet::metadata::FileMetadataRef,
+    next_group: usize,
+    offset: usize,
+}
+
+impl ShardReader {
+    pub fn open(path: &Path) -> Result<Self, ManifestError> {
+        let file = File::open(path).map_err(|e| ManifestError::io(path, e))?;
+        let clone = file.try_clone().map_err(|e| ManifestError::io(path, e))?;
+        let mut reader = ParquetReader::new(clone);
+        let metadata = guard(path, || reader.get_metadata().cloned())?;
+        Ok(ShardReader {
+            path: path.to_path_buf(),
+            file,
+            metadata,
+            next_group: 0,
+            offset: 0,
+        })
+    }
+
+    /// Total rows in the shard (from the footer).
+    pub fn rows(&self) -> u64 {
+        self.metadata.num_rows as u64
+    }
+
+    fn next_frame(&mut self) -> Result<Option<DataFrame>, ManifestError> {
+        let Some(group) = self.metadata.row_groups.get(self.next_group) else {
+            return Ok(None);
+        };
+        let n = group.num_rows();
+        self.next_group += 1;
+        let file = self.file.try_clone().map_err(|e| ManifestError::io(&self.path, e))?;
+        let mut reader = ParquetReader::new(file).with_slice(Some((self.offset, n)));
+        reader.set_metadata(self.metadata.clone());
+        self.offset += n;
+        guard(&self.path, || reader.finish()).map(Some)
+    }
+
+    /// The next row group's documents and the shard's column groups; `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<(Vec<Document>, Columns)>, ManifestError> {
+        let Some(df) = self.next_frame()? else { return Ok(None) };
+        from_frame(&df).map(Some).map_err(|(column, e)| ManifestError::Column {
+            path: self.path.clone(),
+            column,
+            message: e.to_string(),
+        })
+    }
+
+    /// The next row group of a ledger shard.
+    pub fn next_ledger_batch(&mut self) -> Result<Option<Vec<Rejected>>, ManifestError> {
+        let Some(df) = self.next_frame()? else { return Ok(None) };
+        let bad = |column: &str, e: PolarsError| ManifestError::Column {
+            path: self.path.clone(),
+            column: column.to_string(),
+            message: e.to_string(),
+        };
+        let (docs, _) = from_frame(&df).map_err(|(c, e)| bad(&c, e))?;
+        let s = |name: &str| -> Result<Vec<Option<String>>, ManifestError> {
+            let c = df.column(name).map_err(|e| bad(name, e))?;
+            Ok(c.str().map_err(|e| bad(name, e))?.into_iter().map(|v| v.map(str::to_string)).collect())
+        };
+        let (stage, reason, detail, dup_of) = (s("stage")?, s("reason")?, s("detail")?, s("dup_of")?);
+        let value: Vec<Option<f64>> = df
+            .column("value")
+            .and_then(|c| c.f64().map(|ca| ca.into_iter().collect()))
+            .map_err(|e| bad("value", e))?;
+        Ok(Some(
+            docs.into_iter()
+                .enumerate()
+                .map(|(i, doc)| Rejected {
+                    stage: stage[i].clone().unwrap_or_default(),
+                    doc,
+                    why: Rejection {
+                        reason: reason[i].clone().unwrap_or_default(),
+                        value: value[i],
+                        detail: detail[i].clone().unwrap_or_default(),
+                        dup_of: dup_of[i].clone(),
+                    },
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Runs a polars read, turning both its errors and its panics on corrupt files into an error that
+/// names the file: a damaged shard must stop with a clear message, not a backtrace.
+fn guard<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, ManifestError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(ManifestError::parquet(path, e)),
+        Err(_) => Err(ManifestError::parquet(path, "the Parquet decoder failed on corrupt data")),
+    }
+}
+
+/// Flushes a writer-side buffer to disk; used by JSON writers too.
+pub(crate) fn write_all_synced(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
+    let mut f = File::create(path).map_err(|e| ManifestError::io(path, e))?;
+    f.write_all(bytes).map_err(|e| ManifestError::io(path, e))?;
+    f.sync_all().map_err(|e| ManifestError::io(path, e))
+}
