@@ -1,2 +1,35 @@
-//! minga: the stage runner, CLI and source readers.
+//! minga: the stage runner, CLI and source readers. The binary (`main.rs`) is a thin layer over
+//! this library so the end-to-end tests and the benchmarks call the same code.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod progress;
+pub mod runner;
 pub mod sources;
+pub mod stages;
+
+use anyhow::Result;
+
+/// The shard selection from flags or `SLURM_ARRAY_TASK_ID`/`SLURM_ARRAY_TASK_COUNT`.
+pub fn shard_spec(args: &cli::ShardArgs) -> Result<runner::ShardSpec> {
+    match (args.shard_index, args.shard_count) {
+        (None, None) => Ok(runner::ShardSpec::ALL),
+        (Some(i), Some(n)) => runner::ShardSpec::new(i, n),
+        (Some(_), None) => anyhow::bail!("--shard-index needs --shard-count (or SLURM_ARRAY_TASK_COUNT)"),
+        (None, Some(n)) if n == 1 => Ok(runner::ShardSpec::ALL),
+        (None, Some(_)) => anyhow::bail!("--shard-count needs --shard-index (or SLURM_ARRAY_TASK_ID)"),
+    }
+}
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: cli::Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global()?;
+    }
+    match &cli.command {
+        cli::Command::Run(a) => commands::run::run(a),
+        cli::Command::Ingest(a) => commands::ingest::run(a),
+        cli::Command::Extract(a) => commands::extract::run(a),
+    }
+}

@@ -1,0 +1,102 @@
+//! Raw command-line flags (clap). `main` checks them and builds the runtime objects.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "minga",
+    version,
+    about = "Build open LLM training data for Latin America: ingest, language ID, filters, dedup, tokenizer, export, audit.",
+    long_about = "minga builds open LLM training data for Latin America.\n\n\
+        Stages: ingest (WARC, txt/md/html/jsonl, TEI) -> langid -> filter -> dedup -> tokenizer -> export,\n\
+        each writing Parquet shards, a rejected/ ledger and manifests under the workdir.\n\n\
+        Start with:  minga run samples/pipeline.toml"
+)]
+pub struct Cli {
+    /// Worker threads (default: all cores; also RAYON_NUM_THREADS). Output does not depend on it.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the configured stages in order (default config: samples/pipeline.toml).
+    Run(RunArgs),
+    /// Read WARC files and document collections into document shards.
+    Ingest(IngestArgs),
+    /// Print the main text of HTML files (what ingest keeps of a page).
+    Extract(ExtractArgs),
+}
+
+/// Flags shared by every per-shard stage.
+#[derive(Debug, Args, Clone)]
+pub struct ShardArgs {
+    /// Run only parts with `part % shard-count == shard-index` (a Slurm array task).
+    #[arg(long, env = "SLURM_ARRAY_TASK_ID", value_name = "I")]
+    pub shard_index: Option<usize>,
+    /// Number of tasks the parts are spread over.
+    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", value_name = "N")]
+    pub shard_count: Option<usize>,
+    /// Skip parts whose manifest shows they were finished with the same inputs and config.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Pipeline config (TOML).
+    #[arg(default_value = "samples/pipeline.toml")]
+    pub config: PathBuf,
+    /// Override the config's workdir.
+    #[arg(long)]
+    pub workdir: Option<PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files, directories or globs to read. Without any, the sources of --config are read.
+    pub inputs: Vec<String>,
+    /// Output directory for the shards.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Source name recorded on every document (with INPUTs).
+    #[arg(long, default_value = "default")]
+    pub source: String,
+    /// Input format (with INPUTs); `auto` goes by file extension.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: Format,
+    /// Licence, consent, contact and country recorded on every document (with INPUTs).
+    #[arg(long)]
+    pub licence: Option<String>,
+    #[arg(long)]
+    pub consent: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Pipeline config: its [[source]] list (without INPUTs) and [ingest] settings.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Target input MB per part (overrides [ingest] part_size_mb).
+    #[arg(long, value_name = "MB")]
+    pub part_size_mb: Option<f64>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// HTML files; without any, paths are read from stdin, one per line.
+    pub files: Vec<PathBuf>,
+    /// Print one {"file": ..., "text": ...} JSON object per line instead of plain text.
+    #[arg(long)]
+    pub jsonl: bool,
+}

@@ -1,0 +1,50 @@
+//! `minga extract`: the main text of HTML files, as ingest would keep it.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::cli::ExtractArgs;
+
+pub fn run(args: &ExtractArgs) -> Result<()> {
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        let mut v = Vec::new();
+        for line in std::io::stdin().lock().lines() {
+            let line = line.context("cannot read paths from stdin")?;
+            if !line.trim().is_empty() {
+                v.push(PathBuf::from(line.trim()));
+            }
+        }
+        v
+    } else {
+        args.files.clone()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = 0usize;
+    for f in &files {
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("warning: {}: {e}", f.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let html = crate::sources::decode_html_bytes(&bytes);
+        let e = minga_filters::extract::extract(&html);
+        let text = crate::stages::ingest::convert::normalise_text(&e.text);
+        if args.jsonl {
+            let line = serde_json::json!({ "file": f.to_string_lossy(), "text": text });
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(out, "{text}\n")?;
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} files could not be read", files.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand; `main` dispatches.
+
+pub mod extract;
+pub mod ingest;
+pub mod run;

@@ -1,0 +1,169 @@
+//! `pipeline.toml`: the checked configuration every command reads (DESIGN.md, "Config").
+//!
+//! Each stage reads its own section; the digest recorded in a stage's manifests covers only that
+//! section (plus what the stage inherits), so editing `[filter]` does not invalidate ingest shards.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Where stage outputs go; relative to the config file's directory.
+    #[serde(default = "default_workdir")]
+    pub workdir: PathBuf,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceConfig>,
+    #[serde(default)]
+    pub ingest: IngestConfig,
+    /// Sections of stages this build runs later; kept as tables until their stage reads them.
+    #[serde(default)]
+    pub langid: Option<toml::Table>,
+    #[serde(default)]
+    pub filter: Option<toml::Table>,
+    #[serde(default)]
+    pub dedup: Option<toml::Table>,
+    #[serde(default)]
+    pub tokenizer: Option<toml::Table>,
+    #[serde(default)]
+    pub export: Option<toml::Table>,
+    #[serde(default)]
+    pub report: Option<toml::Table>,
+}
+
+fn default_workdir() -> PathBuf {
+    PathBuf::from("work")
+}
+
+/// One `[[source]]`: a file, directory or glob and what is known about its provenance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: String,
+    /// File, directory or glob; relative to the config file's directory.
+    pub path: String,
+    #[serde(default)]
+    pub format: Format,
+    pub licence: Option<String>,
+    pub consent: Option<String>,
+    pub contact: Option<String>,
+    pub country: Option<String>,
+    /// jsonl: the field holding the text (default `text`) and the id (default `id`).
+    pub text_field: Option<String>,
+    pub id_field: Option<String>,
+}
+
+/// Input format of a source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Auto,
+    Warc,
+    Txt,
+    Md,
+    Html,
+    Jsonl,
+    Tei,
+}
+
+/// `[ingest]`: how input files are grouped into parts and what is too big to read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// Target input bytes per part (MB). Plain `.warc` and `.jsonl` files larger than this are
+    /// split across parts at record boundaries; compressed files stay whole.
+    pub part_size_mb: f64,
+    /// Records (or documents) larger than this are skipped with `ingest.record_too_large`.
+    pub max_record_mb: f64,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            part_size_mb: 512.0,
+            max_record_mb: 64.0,
+        }
+    }
+}
+
+impl IngestConfig {
+    pub fn part_size_bytes(&self) -> u64 {
+        (self.part_size_mb * 1024.0 * 1024.0).max(1.0) as u64
+    }
+    pub fn max_record_bytes(&self) -> u64 {
+        (self.max_record_mb * 1024.0 * 1024.0).max(1.0) as u64
+    }
+}
+
+impl PipelineConfig {
+    /// Reads and checks a config file; relative paths in it are resolved against its directory.
+    pub fn load(path: &Path) -> Result<(PipelineConfig, PathBuf)> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let cfg: PipelineConfig =
+            toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        cfg.check().with_context(|| format!("invalid config {}", path.display()))?;
+        Ok((cfg, base))
+    }
+
+    fn check(&self) -> Result<()> {
+        let mut names = std::collections::BTreeSet::new();
+        for s in &self.sources {
+            if s.name.is_empty() || s.name.contains(['/', '\\']) {
+                bail!("source name {:?} must be non-empty and contain no slash", s.name);
+            }
+            if !names.insert(&s.name) {
+                bail!("source name {:?} is used twice", s.name);
+            }
+        }
+        if self.ingest.part_size_mb <= 0.0 || self.ingest.max_record_mb <= 0.0 {
+            bail!("[ingest] part_size_mb and max_record_mb must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// BLAKE3 of a value's canonical JSON: the config digest of a stage.
+pub fn digest_of<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    minga_manifests::blake3_hex(&json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_round_trips_through_toml() {
+        let text = r#"
+workdir = "w"
+[[source]]
+name = "web"
+path = "web"
+format = "warc"
+licence = "CC-BY-4.0"
+country = "CL"
+[ingest]
+part_size_mb = 1.5
+"#;
+        let cfg: PipelineConfig = toml::from_str(text).unwrap();
+        assert_eq!(cfg.sources[0].format, Format::Warc);
+        assert_eq!(cfg.ingest.part_size_mb, 1.5);
+        assert_eq!(cfg.ingest.max_record_mb, 64.0);
+        let again: PipelineConfig = toml::from_str(&toml::to_string(&cfg).unwrap()).unwrap();
+        assert_eq!(again.sources, cfg.sources);
+        assert_eq!(again.ingest, cfg.ingest);
+    }
+
+    #[test]
+    fn unknown_keys_and_duplicate_sources_are_errors() {
+        assert!(toml::from_str::<PipelineConfig>("wrkdir = 'x'").is_err());
+        let cfg: PipelineConfig =
+            toml::from_str("[[source]]\nname='a'\npath='x'\n[[source]]\nname='a'\npath='y'").unwrap();
+        assert!(cfg.check().is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! `minga ingest`: source files -> `part-NNNNN.parquet` document shards.
+//!
+//! Files are planned into parts (see [`plan`]); each selected part is read in file order, its
+//! documents are converted (HTML extraction, NFC) in parallel batches that keep order, and every
+//! record that is not kept goes to the ledger with an `ingest.<why>` reason.
+
+pub mod convert;
+pub mod plan;
+pub mod read;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use minga_manifests::{part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardWriter};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{digest_of, IngestConfig, SourceConfig};
+use crate::progress::Progress;
+use crate::runner::{count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths, RunOptions, StageRun};
+use crate::sources::{SourceDoc, SourceItem};
+use convert::Origin;
+use plan::PlanItem;
+
+pub const STAGE: &str = "ingest";
+
+/// Everything ingest needs: the sources (paths resolved against `base`) and `[ingest]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestJob {
+    #[serde(skip)]
+    pub base: PathBuf,
+    pub sources: Vec<SourceConfig>,
+    pub ingest: IngestConfig,
+}
+
+/// Warnings go to stderr, the first few in full, so a broken crawl does not flood the terminal.
+struct Warnings {
+    shown: usize,
+    hidden: usize,
+}
+
+impl Warnings {
+    const MAX_SHOWN: usize = 20;
+    fn warn(&mut self, msg: String) {
+        if self.shown < Self::MAX_SHOWN {
+            eprintln!("warning: {msg}");
+            self.shown += 1;
+        } else {
+            self.hidden += 1;
+        }
+    }
+    fn summary(&self) {
+        if self.hidden > 0 {
+            eprintln!("warning: {} more warnings not shown (every skip is in the ledger and manifest)", self.hidden);
+        }
+    }
+}
+
+/// Runs ingest over the parts this shard selects; writes the stage manifest when all are done.
+pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
+    let (parts, unknown) = plan::plan_sources(&job.base, &job.sources, job.ingest.part_size_bytes())?;
+    let mut warnings = Warnings { shown: 0, hidden: 0 };
+    for (s, rel) in &unknown {
+        warnings.warn(format!("{}/{rel}: unknown format, file not read (set `format` on the source)", job.sources[*s].name));
+    }
+    let config = serde_json::to_value(job)?;
+    let config_digest = digest_of(&config);
+    if !opts.resume && opts.shards.count == 1 {
+        crate::runner::clear_outputs(out)?;
+    }
+    let selected: Vec<usize> = (0..parts.len()).filter(|p| opts.shards.selects(*p)).collect();
+    let total: u64 = selected.iter().flat_map(|p| &parts[*p]).map(item_bytes).sum();
+    let progress = Progress::bytes(STAGE, total);
+    let mut run = StageRun::default();
+    for p in selected {
+        let items = &parts[p];
+        let inputs: Vec<FileEntry> = items.iter().map(input_entry).collect::<Result<_>>()?;
+        let digest = input_digest(&inputs);
+        if opts.resume && part_is_done(out, p, &config_digest, &digest) {
+            run.parts_skipped += 1;
+            progress.inc(items.iter().map(item_bytes).sum());
+            continue;
+        }
+        let m = ingest_part(job, p, items, inputs, &digest, &config_digest, out, &progress, &mut warnings)
+            .with_context(|| format!("ingest: {}", part_name(p)))?;
+        run.add(&m);
+    }
+    progress.finish();
+    warnings.summary();
+    let all: Vec<usize> = (0..parts.len()).collect();
+    run.manifest_written = merge_if_complete(out, STAGE, config, &config_digest, &all)?.is_some();
+    Ok(run)
+}
+
+fn item_bytes(i: &PlanItem) -> u64 {
+    i.range.map(|(a, b)| b - a).unwrap_or(i.size)
+}
+
+fn input_entry(item: &PlanItem) -> Result<FileEntry> {
+    let (blake3, bytes) = minga_manifests::blake3_file(&item.path)?;
+    let path = match item.range {
+        Some((a, b)) => format!("{}#bytes={a}-{b}", item.rel),
+        None => item.rel.clone(),
+    };
+    Ok(FileEntry { path, bytes, rows: 0, blake3 })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ingest_part(
+    job: &IngestJob,
+    part: usize,
+    items: &[PlanItem],
+    mut inputs: Vec<FileEntry>,
+    in_digest: &str,
+    config_digest: &str,
+    out: &Path,
+    progress: &Progress,
+    warnings: &mut Warnings,
+) -> Result<PartManifest> {
+    let clock = Instant::now();
+    let paths = PartPaths::for_writing(out, part);
+    let cols = Columns::default();
+    let mut shard = ShardWriter::documents(&paths.shard, &cols)?;
+    let mut ledger = ShardWriter::ledger(&paths.ledger, &cols, STAGE)?;
+    let mut m = PartManifest {
+        stage: STAGE.into(),
+        part: part_name(part),
+        version: minga_manifests::VERSION.into(),
+        config_digest: config_digest.into(),
+        input_digest: in_digest.into(),
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+        rows_in: 0,
+        rows_out: 0,
+        rows_rejected: 0,
+        reasons: BTreeMap::new(),
+        counters: BTreeMap::new(),
+        started: now_utc(),
+        finished: String::new(),
+        seconds: 0.0,
+    };
+    let limits = read::ReadLimits { max_record_bytes: job.ingest.max_record_bytes() };
+    for (item, entry) in items.iter().zip(inputs.iter_mut()) {
+        let source = &job.sources[item.source];
+        let origin = Origin { source, rel: &item.rel };
+        let before = m.rows_in;
+        count(&mut m.counters, "files", 1);
+        count(&mut m.counters, "bytes_read", item_bytes(item));
+        match read::open(item, source, &limits) {
+            Ok(reader) => read_item(&origin, reader, &mut shard, &mut ledger, &mut m, warnings)?,
+            Err(e) => {
+                warnings.warn(format!("{}/{}: {e:#}", source.name, item.rel));
+                count(&mut m.counters, "ingest.unreadable_file", 1);
+            }
+        }
+        if m.rows_in == before && item.range.map_or(true, |(a, _)| a == 0) {
+            count(&mut m.counters, "ingest.file_without_documents", 1);
+        }
+        entry.rows = m.rows_in - before;
+        progress.inc(item_bytes(item));
+    }
+    m.inputs = inputs;
+    finish_part(m, shard, ledger, &paths, clock)
+}
+
+/// Reads one file's items, converting documents in parallel batches that keep file order.
+fn read_item(
+    origin: &Origin,
+    reader: Box<dyn Iterator<Item = SourceItem>>,
+    shard: &mut ShardWriter,
+    ledger: &mut ShardWriter,
+    m: &mut PartManifest,
+    warnings: &mut Warnings,
+) -> Result<()> {
+    let mut batch: Vec<SourceDoc> = Vec::new();
+    let mut batch_bytes = 0usize;
+    for item in reader {
+        match item {
+            SourceItem::Doc(d) => {
+                batch_bytes += body_len(&d);
+                batch.push(d);
+                if batch.len() >= crate::runner::BATCH || batch_bytes > 64 << 20 {
+                    write_batch(origin, std::mem::take(&mut batch), shard, ledger, m)?;
+                    batch_bytes = 0;
+                }
+            }
+            SourceItem::Skip(s) => {
+                // Flush first so ledger and shard rows keep file order within each.
+                write_batch(origin, std::mem::take(&mut batch), shard, ledger, m)?;
+                batch_bytes = 0;
+                warnings.warn(format!("{}/{} @ {}: {}: {}", origin.source.name, origin.rel, s.offset, s.reason, s.detail));
+                let (doc, why) = convert::skipped(origin, s);
+                reject(doc, why, ledger, m)?;
+            }
+            SourceItem::NotDocument { kind, .. } => count(&mut m.counters, &format!("records.{kind}"), 1),
+        }
+    }
+    write_batch(origin, batch, shard, ledger, m)
+}
+
+fn body_len(d: &SourceDoc) -> usize {
+    match &d.body {
+        crate::sources::Body::Text(t) | crate::sources::Body::Html(t) => t.len(),
+    }
+}
+
+fn write_batch(
+    origin: &Origin,
+    batch: Vec<SourceDoc>,
+    shard: &mut ShardWriter,
+    ledger: &mut ShardWriter,
+    m: &mut PartManifest,
+) -> Result<()> {
+    let outcomes: Vec<Outcome> = batch.into_par_iter().map(|d| convert::convert(origin, d)).collect();
+    for o in outcomes {
+        match o {
+            Outcome::Keep(d) => {
+                m.rows_in += 1;
+                count(&mut m.counters, &format!("docs.{}", d.content_type), 1);
+                shard.push(d)?;
+            }
+            Outcome::Reject(d, why) => reject(d, why, ledger, m)?,
+        }
+    }
+    Ok(())
+}
+
+fn reject(doc: Document, why: Rejection, ledger: &mut ShardWriter, m: &mut PartManifest) -> Result<()> {
+    m.rows_in += 1;
+    *m.reasons.entry(why.reason.clone()).or_default() += 1;
+    ledger.push_rejected(doc, why)?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Opens the right reader for a plan item: every format yields the same [`SourceItem`] stream.
+
+use anyhow::Result;
+
+use super::plan::PlanItem;
+use crate::config::{Format, SourceConfig};
+use crate::sources::{jsonl, plain, tei, warc, SourceItem};
+
+/// Readers' size limits, from `[ingest]`.
+pub struct ReadLimits {
+    pub max_record_bytes: u64,
+}
+
+/// The items of one plan item, in file order.
+pub fn open(item: &PlanItem, source: &SourceConfig, limits: &ReadLimits) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
+    Ok(match item.format {
+        Format::Warc => {
+            let opts = warc::WarcOptions { max_record_bytes: limits.max_record_bytes, ..Default::default() };
+            Box::new(warc::read_warc(&item.path, item.range, &opts)?)
+        }
+        Format::Jsonl => {
+            let mut opts = jsonl::JsonlOptions { max_line_bytes: limits.max_record_bytes, ..Default::default() };
+            if let Some(f) = &source.text_field {
+                opts.text_field = f.clone();
+            }
+            if let Some(f) = &source.id_field {
+                opts.id_field = Some(f.clone());
+            }
+            Box::new(jsonl::read_jsonl(&item.path, item.range, &opts)?)
+        }
+        Format::Tei => Box::new(tei::read_tei(&item.path, &tei::TeiOptions::default())?.into_iter()),
+        Format::Txt => Box::new(plain::read_plain(&item.path, plain::PlainKind::Txt, limits.max_record_bytes)?.into_iter()),
+        Format::Md => Box::new(plain::read_plain(&item.path, plain::PlainKind::Md, limits.max_record_bytes)?.into_iter()),
+        Format::Html => Box::new(plain::read_plain(&item.path, plain::PlainKind::Html, limits.max_record_bytes)?.into_iter()),
+        Format::Auto => anyhow::bail!("{}: format not resolved", item.path.display()),
+    })
+}

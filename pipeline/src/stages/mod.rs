@@ -1,0 +1,3 @@
+//! One module per stage; `minga <stage>` maps to one of them.
+
+pub mod ingest;

@@ -1,0 +1,7 @@
+//! End-to-end tests: they run the real `minga` binary over `samples/` (and `../shared/data` when
+//! it is there) in fresh temp dirs. One test binary, one module per command.
+
+mod util;
+
+mod ingest;
+mod stage_contract;
