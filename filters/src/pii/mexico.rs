@@ -18,10 +18,15 @@ const STATES: &[&[u8; 2]] = &[
     b"TC", b"TS", b"TL", b"VZ", b"YN", b"ZS", b"NE",
 ];
 
-/// A CURP or RFC whose date part is the digit run `p..run_end`.
-pub(crate) fn detect(text: &str, p: usize, run_end: usize) -> Option<Candidate> {
+/// A CURP or RFC whose date part starts at the digit `p`.
+pub(crate) fn detect(text: &str, p: usize) -> Option<Candidate> {
     let b = text.as_bytes();
-    if run_end - p != 6 || !date_ok(&b[p..run_end]) {
+    // The date is the first six digits; a homoclave may start with more digits.
+    let run_end = p + 6;
+    if !b
+        .get(p..run_end)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit) && date_ok(d))
+    {
         return None;
     }
     let sep = match b.get(p.wrapping_sub(1)) {
@@ -131,7 +136,7 @@ mod tests {
     fn at_date(text: &str) -> Option<(&str, PiiKind)> {
         let b = text.as_bytes();
         let p = (0..b.len()).find(|&i| b[i].is_ascii_digit())?;
-        let c = detect(text, p, p + 6)?;
+        let c = detect(text, p)?;
         Some((&text[c.start..c.end], c.kind))
     }
 

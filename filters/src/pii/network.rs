@@ -5,7 +5,7 @@
 //! handles and "a@b" are not addresses. IPv6 is anchored on `:` between hex digits; IPv4 is a
 //! shape of the numeric tokens (`numeric.rs` calls [`ipv4_octets_ok`]).
 
-use super::scanner::Candidate;
+use super::scanner::{char_at, prev_char, Candidate};
 use super::PiiKind;
 
 fn is_local_char(b: u8) -> bool {
@@ -169,7 +169,7 @@ pub(crate) fn ipv6s(text: &str, out: &mut Vec<Candidate>) {
         if !(prev_ok && next_ok) {
             continue;
         }
-        if let Some((s, e)) = ipv6_around(b, c) {
+        if let Some((s, e)) = ipv6_around(text, c) {
             out.push(Candidate::new(s, e, PiiKind::Ipv6, 2));
             last_end = e;
         } else {
@@ -183,7 +183,8 @@ pub(crate) fn ipv6s(text: &str, out: &mut Vec<Candidate>) {
     }
 }
 
-fn ipv6_around(b: &[u8], colon: usize) -> Option<(usize, usize)> {
+fn ipv6_around(text: &str, colon: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     let is_c = |x: u8| x.is_ascii_hexdigit() || x == b':' || x == b'.';
     let mut s = colon;
     while s > 0 && colon - s < 45 && is_c(b[s - 1]) {
@@ -197,8 +198,8 @@ fn ipv6_around(b: &[u8], colon: usize) -> Option<(usize, usize)> {
     while e > colon && b[e - 1] == b'.' {
         e -= 1;
     }
-    let glued = |x: u8| x.is_ascii_alphanumeric() || x == b'_' || x >= 0x80;
-    if (s > 0 && glued(b[s - 1])) || (e < b.len() && glued(b[e])) {
+    let glued = |c: char| c.is_alphanumeric() || c == '_';
+    if prev_char(text, s).is_some_and(glued) || char_at(text, e).is_some_and(glued) {
         return None;
     }
     if ipv6_valid(&b[s..e]) {

@@ -214,19 +214,18 @@ fn classify(b: &[u8], span: &[Group], kw: &mut LazyKeywords) -> Option<(PiiKind,
         return None;
     }
     let kw = kw.get();
-    const NAMED: [PiiKind; 7] = [
+    // A keyword names the kind; then shapes only one kind has; DNI (no check digit) comes last so
+    // that a Chilean "cédula 12.345.678-5" stays a RUT.
+    const NAMED: [PiiKind; 6] = [
         PiiKind::Rut,
         PiiKind::Nit,
         PiiKind::Cuit,
         PiiKind::Ruc,
         PiiKind::Cpf,
         PiiKind::Cnpj,
-        PiiKind::Dni,
     ];
-    for kind in NAMED {
-        if kw.has(kind) && fits(kind, &sh, true) {
-            return Some((kind, 3, end));
-        }
+    if let Some(k) = NAMED.into_iter().find(|&k| kw.has(k) && fits(k, &sh, true)) {
+        return Some((k, 3, end));
     }
     const STRONG: [PiiKind; 7] = [
         PiiKind::Cnpj,
@@ -237,10 +236,10 @@ fn classify(b: &[u8], span: &[Group], kw: &mut LazyKeywords) -> Option<(PiiKind,
         PiiKind::Rut,
         PiiKind::Card,
     ];
-    STRONG
-        .into_iter()
-        .find(|&k| fits(k, &sh, false))
-        .map(|k| (k, 2, end))
+    if let Some(k) = STRONG.into_iter().find(|&k| fits(k, &sh, false)) {
+        return Some((k, 2, end));
+    }
+    (kw.has(PiiKind::Dni) && fits(PiiKind::Dni, &sh, true)).then_some((PiiKind::Dni, 3, end))
 }
 
 /// Four dotted octets (optionally `/prefix`) forming the whole span.
@@ -338,12 +337,12 @@ fn nit(sh: &Shape, named: bool) -> bool {
     body[0] != 0 && v::nit_check(body) == dv
 }
 
-/// DNI (no check digit, keyword required): `12.345.678`, `12345678`, Peru's `12345678-9`.
+/// DNI (no check digit, keyword required): `12.345.678`, `12345678`. A dash and one more
+/// digit is left to the RUT, whose check digit decides ("cédula 12.345.678-5").
 fn dni(sh: &Shape) -> bool {
     let d = &sh.digits;
     let shaped = (Shape::dotted(&sh.lens, &sh.seps, 2) && sh.lens.len() == 3)
-        || (sh.lens.len() == 1 && (7..=8).contains(&d.len()))
-        || sh.is(&[8, 1], b"-");
+        || (sh.lens.len() == 1 && (7..=8).contains(&d.len()));
     shaped && d[0] != 0 && !v::all_same(d)
 }
 

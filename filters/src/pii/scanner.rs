@@ -51,16 +51,14 @@ fn scan_digits(text: &str, out: &mut Vec<Candidate>) {
             run_end += 1;
         }
         if prev_char(text, p).is_some_and(is_word_char) {
-            if let Some(c) = mexico::detect(text, p, run_end) {
-                out.push(c);
+            if run_end - p >= 6 {
+                out.extend(mexico::detect(text, p));
             }
             i = skip_word(b, run_end);
             continue;
         }
         if run_end - p == 6 && p > 0 && matches!(b[p - 1], b'-' | b' ') {
-            if let Some(c) = mexico::detect(text, p, run_end) {
-                out.push(c);
-            }
+            out.extend(mexico::detect(text, p));
         }
         let tok_end = numeric::detect(text, p, &mut groups, out);
         phones::detect(text, p, out);
