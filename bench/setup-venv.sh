@@ -8,6 +8,7 @@ VENV=${VENV:-.venv}
 # "pip-name import-name" pairs.
 TOOLS=(
   "datatrove datatrove"
+  "regex regex"
 )
 for pair in "${TOOLS[@]}"; do
   set -- $pair

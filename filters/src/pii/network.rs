@@ -250,7 +250,7 @@ fn ipv6_valid(a: &[u8]) -> bool {
         has_digit |= p.bytes().any(|c| c.is_ascii_digit());
     }
     if compressed {
-        groups >= 2 && groups <= 7 && has_digit && hex_chars >= 4
+        (2..=7).contains(&groups) && has_digit && hex_chars >= 4
     } else {
         groups == 8
     }

@@ -50,7 +50,7 @@ pub(crate) fn detect(
     let glued_start = match prev_char(text, p) {
         Some(c @ ('.' | '-' | '/' | ',')) => {
             let before = p - c.len_utf8();
-            prev_char(text, before).is_some_and(|c| is_word_char(c))
+            prev_char(text, before).is_some_and(is_word_char)
         }
         _ => false,
     };
@@ -144,6 +144,9 @@ struct Shape {
     k: bool,
 }
 
+/// Body digits, check byte, and the lengths and separators of the body's groups.
+type DashCheck<'a> = (&'a [u8], u8, &'a [usize], &'a [u8]);
+
 impl Shape {
     fn of(b: &[u8], span: &[Group]) -> Option<Shape> {
         if span.len() > MAX_SPAN_GROUPS {
@@ -186,7 +189,7 @@ impl Shape {
     }
 
     /// Body and check digit when the span ends in `-d` (or `-K`): (body digits, check byte).
-    fn with_dash_check(&self) -> Option<(&[u8], u8, &[usize], &[u8])> {
+    fn with_dash_check(&self) -> Option<DashCheck<'_>> {
         let n = self.lens.len();
         if n < 2 || self.seps[n - 2] != b'-' || self.lens[n - 1] != 1 {
             return None;

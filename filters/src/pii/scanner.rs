@@ -181,6 +181,42 @@ mod tests {
         assert_eq!(kinds, vec![(0, PiiKind::Phone), (20, PiiKind::Phone)]);
     }
 
+    fn found(text: &str) -> Vec<(&str, PiiKind)> {
+        scan(text)
+            .iter()
+            .map(|m| (&text[m.start..m.end], m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn overlapping_candidates_resolve_to_the_longest() {
+        // A valid CPF inside an international phone number, and inside an e-mail address.
+        assert_eq!(
+            found("ligue +55 39053344705 hoje"),
+            vec![("+55 39053344705", PiiKind::Phone)]
+        );
+        assert_eq!(
+            found("joao.39053344705@empresa.com.br"),
+            vec![("joao.39053344705@empresa.com.br", PiiKind::Email)]
+        );
+        // A keyword-backed phone beats the same digits read as a CPF.
+        assert_eq!(
+            found("Tel. 39053344705"),
+            vec![("39053344705", PiiKind::Phone)]
+        );
+        assert_eq!(
+            found("CPF 39053344705"),
+            vec![("39053344705", PiiKind::Cpf)]
+        );
+        assert_eq!(
+            found("RUT 12.531.909-2 y fono +56 9 8765 4321."),
+            vec![
+                ("12.531.909-2", PiiKind::Rut),
+                ("+56 9 8765 4321", PiiKind::Phone)
+            ]
+        );
+    }
+
     #[test]
     fn separators() {
         assert_eq!(sep_at("a\u{a0}1".as_bytes(), 1), Some((b' ', 2)));
