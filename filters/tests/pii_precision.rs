@@ -11,7 +11,7 @@ const LOOKALIKES: &[&str] = &[
     "artículo 19 N° 24, inciso tercero, y artículo 63 letra b).",
     "Reforma publicada en el DOF 27-05-2015 y en el DOF 10-02-2014.",
     "Decreto Supremo N° 1.150, de 1980; D.F.L. N° 1-19.653; Ley N° 18.962.",
-    "ISBN 978-956-12-3456-7 e ISBN 84-376-0494-X; ISSN 0717-6163.",
+    "ISBN 978-956-12-3456-7 e ISBN 84-376-0494-X; ISSN 0717-6163; ISBN 978-956-1234-56-7.",
     "El precio fue de $ 1.234.567 (US$ 12.345.678,90), un 19,5% más.",
     "con el voto conforme de las dos terceras partes (2/3) de sus miembros en ejercicio, 120 de 155.",
     "págs. 1234-1240, tomo IV; 3.ª edición, 1999, pp. 12-18.",

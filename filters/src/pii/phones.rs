@@ -88,10 +88,17 @@ pub(crate) fn detect(text: &str, p: usize, out: &mut Vec<Candidate>) {
     let mut kw = LazyKeywords::new(text, start);
     let after_code = after_alphanumeric_code(text, start);
     // Longest prefix of the groups that reads as a phone number.
+    // A shorter reading may drop trailing groups at a space ("+56 9 1234 5678 2 veces"), but not
+    // split a dash-joined token ("978-956-1234-5" is no "978-956-1234") unless its end is glued
+    // to a word anyway ("+49 6135 9323-0Fax").
+    let glued = |end: usize| char_at(text, end).is_some_and(|c| is_word_char(c) || c == '@');
+    let last = &groups[groups.len() - 1];
+    let token_glued = glued(last.end + usize::from(last.paren));
     for n in (1..=groups.len()).rev() {
         let g = &groups[..n];
         let end = g[n - 1].end + usize::from(g[n - 1].paren);
-        if char_at(text, end).is_some_and(|c| is_word_char(c) || c == '@') {
+        let split_ok = n == groups.len() || matches!(groups[n].sep, b' ' | b')') || token_glued;
+        if glued(end) || !split_ok {
             continue;
         }
         if let Some(ev) = judge(b, g, lead, after_code, &mut kw) {
@@ -386,6 +393,7 @@ mod tests {
             "Tel. 2015-05-27",
             "IT 00853870210",
             "IBAN CH56 0900 0000 8952",
+            "ISBN 978-956-1234-56-7",
         ] {
             assert!(phones(t).is_empty(), "{t}: {:?}", phones(t));
         }

@@ -218,6 +218,40 @@ mod tests {
     }
 
     #[test]
+    fn random_text_never_panics_and_keeps_invariants() {
+        const ALPHABET: &[char] = &[
+            '0', '1', '2', '5', '9', '.', '-', ' ', '+', '(', ')', '@', ':', '/', ',', 'K', 'a',
+            'e', 'f', 'Z', 'H', 'ñ', 'Ñ', '&', '°', 'º', '\u{a0}', '\u{202f}', 'ỹ', '\n',
+        ];
+        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 64) as usize;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let m = scan(&text);
+            for w in m.windows(2) {
+                assert!(w[0].end <= w[1].start, "{text:?}: {m:?}");
+            }
+            for x in &m {
+                assert!(
+                    x.start < x.end
+                        && text.is_char_boundary(x.start)
+                        && text.is_char_boundary(x.end),
+                    "{text:?}"
+                );
+            }
+            let _ = crate::pii::redact(&text, &m);
+        }
+    }
+
+    #[test]
     fn separators() {
         assert_eq!(sep_at("a\u{a0}1".as_bytes(), 1), Some((b' ', 2)));
         assert_eq!(sep_at("a\u{202f}1".as_bytes(), 1), Some((b' ', 3)));
