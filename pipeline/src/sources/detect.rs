@@ -154,4 +154,54 @@ mod tests {
         assert_eq!(Format::from_name(" TEI "), Some(Format::Tei));
         assert_eq!(Format::from_name("auto"), None);
     }
+
+    /// The bundled sample documents: each file is recognised and reads without a skip.
+    #[test]
+    fn sample_documents_read_cleanly() {
+        use crate::sources::{jsonl, plain, tei, Body, SourceItem};
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/docs");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        let mut docs = Vec::new();
+        for path in &names {
+            let items: Vec<SourceItem> = match detect_format(path) {
+                Some(Format::Tei) => tei::read_tei(path, &tei::TeiOptions::default()).unwrap(),
+                Some(Format::Jsonl) => jsonl::read_jsonl(path, None, &Default::default())
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap(),
+                Some(Format::Txt) => {
+                    plain::read_plain(path, plain::PlainKind::Txt, 1 << 20).unwrap()
+                }
+                Some(Format::Md) => plain::read_plain(path, plain::PlainKind::Md, 1 << 20).unwrap(),
+                other => panic!("{}: {other:?}", path.display()),
+            };
+            for item in items {
+                match item {
+                    SourceItem::Doc(d) => docs.push(d),
+                    SourceItem::Skip(s) => panic!("{}: {s:?}", path.display()),
+                }
+            }
+        }
+        assert_eq!(docs.len(), 6 + 4);
+        let tei = docs.iter().find(|d| d.content_type == "tei").unwrap();
+        assert_eq!(tei.title.as_deref(), Some("La minga del canal"));
+        assert_eq!(tei.country.as_deref(), Some("EC"));
+        assert_eq!(tei.licence.as_deref(), Some("CC0-1.0"));
+        let Body::Text(text) = &tei.body else {
+            panic!()
+        };
+        assert!(text.starts_with("I. La convocatoria\n\nEl domingo temprano"));
+        assert!(text.contains("—Shuk shunkulla, shuk makilla —dijo doña Rosa"));
+        assert!(text.contains("El agua no tiene dueño,\nla acequia es de quien la cuida;"));
+        assert!(!text.contains("diez años") && !text.contains("Relato de ejemplo"));
+        let md = docs.iter().find(|d| d.content_type == "md").unwrap();
+        assert_eq!(md.country.as_deref(), Some("BR"));
+        assert_eq!(md.title.as_deref(), Some("A feira de sábado"));
+        let langs: Vec<_> = docs.iter().filter_map(|d| d.record_id.clone()).collect();
+        assert!(langs.contains(&"aym-005".to_string()) && langs.contains(&"gn-004".to_string()));
+    }
 }
