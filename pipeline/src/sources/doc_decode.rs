@@ -99,9 +99,8 @@ impl Utf8Scan {
     }
 
     fn count_multibyte(&mut self, s: &str) {
-        if !s.is_ascii() {
-            self.stats.multibyte += s.chars().filter(|c| !c.is_ascii()).count() as u64;
-        }
+        // In valid UTF-8 every non-ASCII character starts with exactly one byte >= 0xC0.
+        self.stats.multibyte += s.bytes().filter(|b| *b >= 0xC0).count() as u64;
     }
 }
 
@@ -167,28 +166,32 @@ pub fn decode_all(bytes: &[u8], choice: &Choice) -> (String, u64) {
 /// They never belong in text; they appear when windows-1252 bytes were once decoded as Latin-1
 /// (U+0085 for "…", U+0093/U+0094 for curly quotes). Returns how many were replaced.
 pub fn fix_c1_controls(text: &mut String) -> u64 {
-    if !text.chars().any(is_c1) {
-        return 0;
-    }
+    // U+0080..U+009F are encoded as C2 80..C2 9F: find them as bytes and copy the spans between.
+    let bytes = text.as_bytes();
     let mut fixed = 0;
-    let mapped: String = text
-        .chars()
-        .map(|c| {
-            if !is_c1(c) {
-                return c;
-            }
-            let byte = [c as u32 as u8];
-            let (s, _, bad) = WINDOWS_1252.decode(&byte);
-            match s.chars().next() {
-                Some(m) if !bad && !is_c1(m) => {
-                    fixed += 1;
-                    m
-                }
-                _ => c,
-            }
-        })
-        .collect();
-    *text = mapped;
+    let mut out = String::new();
+    let mut copied = 0;
+    for at in memchr::memchr_iter(0xC2, bytes) {
+        let Some(&second) = bytes.get(at + 1).filter(|b| (0x80..=0x9F).contains(*b)) else {
+            continue;
+        };
+        let byte = [second];
+        let (decoded, _, bad) = WINDOWS_1252.decode(&byte);
+        let Some(c) = decoded.chars().next().filter(|c| !bad && !is_c1(*c)) else {
+            continue; // 0x81, 0x8D, 0x8F, 0x90, 0x9D have no windows-1252 character
+        };
+        if out.is_empty() {
+            out.reserve(text.len());
+        }
+        out.push_str(&text[copied..at]);
+        out.push(c);
+        copied = at + 2;
+        fixed += 1;
+    }
+    if fixed > 0 {
+        out.push_str(&text[copied..]);
+        *text = out;
+    }
     fixed
 }
 

@@ -156,18 +156,25 @@ fn normalise(text: &str) -> (u64, String) {
     let mut removed = 0;
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
-    let text = text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n");
+    let is_control = |c: char| (c as u32) < 0x20 && c != '\t';
+    let text: std::borrow::Cow<str> = if text.contains(['\r', '\x0c']) {
+        let unix = text.replace("\r\n", "\n").replace('\r', "\n");
+        unix.replace('\x0c', "\n\n").into()
+    } else {
+        text.into()
+    };
     for line in text.split('\n') {
-        let cleaned: String = line
-            .chars()
-            .filter(|c| {
-                let drop = (*c as u32) < 0x20 && *c != '\t';
-                removed += u64::from(drop);
-                !drop
-            })
-            .collect();
-        let cleaned = cleaned.trim_end();
-        if cleaned.trim().is_empty() {
+        let kept: std::borrow::Cow<str> = if line.bytes().any(|b| b < 0x20 && b != b'\t') {
+            removed += line.chars().filter(|c| is_control(*c)).count() as u64;
+            line.chars()
+                .filter(|c| !is_control(*c))
+                .collect::<String>()
+                .into()
+        } else {
+            line.into()
+        };
+        let kept = kept.trim_end();
+        if kept.trim_start().is_empty() {
             blank_run += 1;
             continue;
         }
@@ -175,7 +182,7 @@ fn normalise(text: &str) -> (u64, String) {
             out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
         }
         blank_run = 0;
-        out.push_str(cleaned);
+        out.push_str(kept);
     }
     (removed, out)
 }

@@ -133,7 +133,7 @@ fn machado_files_read_with_title_line() {
         .collect();
     files.sort();
     assert_eq!(files.len(), 245);
-    let mut titled = 0;
+    let (mut titled, mut c1_files) = (0, 0);
     for path in &files {
         let doc = only_doc(read_plain(path, PlainKind::Txt, 64 << 20).unwrap());
         let t = text(&doc);
@@ -149,10 +149,16 @@ fn machado_files_read_with_title_line() {
         );
         assert!(t.contains("\n\n"), "{}", path.display());
         assert!(!doc.meta.contains_key("encoding"), "{}", path.display());
+        c1_files += usize::from(doc.meta.contains_key("c1_controls_fixed"));
         if let Some(title) = &doc.title {
             titled += 1;
             assert_eq!(Some(title.as_str()), t.lines().next());
         }
     }
     assert!(titled >= 240, "only {titled} of 245 have a title line");
+    // Most files carry windows-1252 dashes and quotes once mis-decoded as C1 controls.
+    assert!(
+        c1_files >= 150,
+        "C1 controls fixed in only {c1_files} files"
+    );
 }

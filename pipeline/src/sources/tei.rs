@@ -161,12 +161,26 @@ impl TextSink {
     }
 
     fn push(&mut self, s: &str) {
-        for (i, word) in s.split([' ', '\t', '\n', '\r']).enumerate() {
-            if i > 0 {
+        // XML whitespace is ASCII, so byte positions next to it are char boundaries. Words
+        // separated by single spaces are copied as one span.
+        let bytes = s.as_bytes();
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let mut i = 0;
+        while i < bytes.len() {
+            if is_space(bytes[i]) {
                 self.brk(SPACE);
-            }
-            if word.is_empty() {
+                i += 1;
                 continue;
+            }
+            let start = i;
+            loop {
+                while i < bytes.len() && !is_space(bytes[i]) {
+                    i += 1;
+                }
+                match bytes.get(i..i + 2) {
+                    Some([b' ', next]) if !is_space(*next) => i += 1,
+                    _ => break,
+                }
             }
             if !self.out.is_empty() {
                 self.out.push_str(match self.pending {
@@ -177,7 +191,7 @@ impl TextSink {
                 });
             }
             self.pending = 0;
-            self.out.push_str(word);
+            self.out.push_str(&s[start..i]);
         }
     }
 }
