@@ -57,7 +57,7 @@ fn main() {
                 .map(|v| v.into_iter().for_each(&mut handle)),
             // Streamed item by item: a jsonl file is never held in memory.
             Some(Format::Jsonl) => jsonl::read_jsonl(path, None, &Default::default())
-                .and_then(|iter| iter.map(|item| item.map(&mut handle)).collect()),
+                .and_then(|mut iter| iter.try_for_each(|item| item.map(&mut handle))),
             Some(Format::Txt) => plain_file(path, plain::PlainKind::Txt, &mut handle),
             Some(Format::Md) => plain_file(path, plain::PlainKind::Md, &mut handle),
             Some(Format::Html) => plain_file(path, plain::PlainKind::Html, &mut handle),

@@ -149,6 +149,21 @@ pub fn choose_encoding(head: &[u8], declared: Option<&str>, stats: &ByteStats) -
     }
 }
 
+/// The `encoding="..."` of an XML declaration at the start of `head`, if any.
+pub fn xml_declared_encoding(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head);
+    let decl = head.trim_start_matches('\u{feff}');
+    let decl = decl.strip_prefix("<?xml")?;
+    let decl = &decl[..decl.find("?>")?];
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    Some(rest[1..].split(quote).next()?.to_string())
+}
+
 /// Decodes a whole buffer; returns the text and the number of U+FFFD replacements made.
 pub fn decode_all(bytes: &[u8], choice: &Choice) -> (String, u64) {
     let body = &bytes[choice.bom_len.min(bytes.len())..];
@@ -344,6 +359,17 @@ mod tests {
         let choice = choose_encoding(plain, Some("latin1"), &scan_bytes(plain));
         assert_eq!(choice.how, "declared");
         assert_eq!(decode_all(plain, &choice).0, "café");
+    }
+
+    #[test]
+    fn xml_declaration_names_the_encoding() {
+        let head = b"<?xml version='1.0' encoding = \"ISO-8859-1\"?><TEI/>";
+        assert_eq!(xml_declared_encoding(head).as_deref(), Some("ISO-8859-1"));
+        assert_eq!(
+            xml_declared_encoding(b"<?xml version=\"1.0\"?><TEI/>"),
+            None
+        );
+        assert_eq!(xml_declared_encoding(b"<TEI encoding='x'/>"), None);
     }
 
     #[test]

@@ -16,7 +16,9 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use serde_json::{Map, Value};
 
-use super::doc_decode::{choose_encoding, fix_c1_controls, Choice, DecodingReader, Utf8Scan};
+use super::doc_decode::{
+    choose_encoding, fix_c1_controls, xml_declared_encoding, Choice, DecodingReader, Utf8Scan,
+};
 use super::error::SourceError;
 use super::tei_header::{HeaderCollector, TeiHeader};
 use super::xml_entities::{EntityTable, Unresolved};
@@ -88,7 +90,7 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
         );
         return Ok(vec![skip(0, "ingest.undecodable", detail)]);
     }
-    let choice = choose_encoding(&head, declared_encoding(&head).as_deref(), &stats);
+    let choice = choose_encoding(&head, xml_declared_encoding(&head).as_deref(), &stats);
     file.seek(SeekFrom::Start(choice.bom_len as u64))
         .map_err(io)?;
     let decoded = DecodingReader::new(file, choice.encoding);
@@ -98,21 +100,6 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
     config.check_end_names = true;
     let parser = Parser::new(opts, size, choice);
     parser.run(&mut reader).map_err(io)
-}
-
-/// The `encoding="..."` of an XML declaration at the start of `head`, if any.
-fn declared_encoding(head: &[u8]) -> Option<String> {
-    let head = String::from_utf8_lossy(head);
-    let decl = head.trim_start_matches('\u{feff}');
-    let decl = decl.strip_prefix("<?xml")?;
-    let decl = &decl[..decl.find("?>")?];
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..]
-        .trim_start()
-        .strip_prefix('=')?;
-    let rest = rest.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    Some(rest[1..].split(quote).next()?.to_string())
 }
 
 fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
