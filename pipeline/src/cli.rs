@@ -32,6 +32,11 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Print the main text of HTML files (what ingest keeps of a page).
     Extract(ExtractArgs),
+    /// Language identification: the stage (--in/--out), `train` a model, `detect` lines on stdin.
+    Langid(LangidArgs),
+    /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
+    #[command(subcommand)]
+    Pii(PiiCommand),
 }
 
 /// Flags shared by every per-shard stage.
@@ -99,4 +104,58 @@ pub struct ExtractArgs {
     /// Print one {"file": ..., "text": ...} JSON object per line instead of plain text.
     #[arg(long)]
     pub jsonl: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LangidArgs {
+    #[command(subcommand)]
+    pub command: Option<LangidCommand>,
+    /// Input stage dir (ingest output).
+    #[arg(long = "in", value_name = "DIR")]
+    pub input: Option<PathBuf>,
+    /// Output dir.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Pipeline config whose [langid] section to use.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LangidCommand {
+    /// Train a model from a directory of <label>.txt files (one sentence per line); deterministic.
+    Train {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Label each line of stdin; prints one ISO 639-3 label per line, in order.
+    Detect {
+        /// Print {"lang", "score", "top": [...]} JSON per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// A model file instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PiiCommand {
+    /// Read text lines on stdin, print them with PII replaced (<EMAIL>, <RUT>, <CPF>, ...).
+    Redact(PiiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PiiArgs {
+    /// redact: placeholders; tag: text unchanged (use --stats to see counts); off: pass through.
+    #[arg(long, default_value = "redact")]
+    pub mode: minga_filters::pii::PiiMode,
+    /// Print counts per identifier type to stderr at the end.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -2,4 +2,6 @@
 
 pub mod extract;
 pub mod ingest;
+pub mod langid;
+pub mod pii;
 pub mod run;

@@ -4,6 +4,16 @@
 //! [`SourceItem::Skip`] with an `ingest.<why>` reason, and reading goes on with the next record.
 //! Ingest turns [`SourceDoc`]s into rows of the document schema (ids, NFC text, source config).
 
+pub mod detect;
+pub mod doc_decode;
+pub mod error;
+pub mod jsonl;
+pub mod markdown;
+pub mod plain;
+pub mod tei;
+pub mod tei_header;
+pub mod xml_entities;
+
 use serde_json::{Map, Value};
 
 /// What a reader found at one place in a file.

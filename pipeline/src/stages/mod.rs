@@ -1,3 +1,4 @@
 //! One module per stage; `minga <stage>` maps to one of them.
 
 pub mod ingest;
+pub mod langid;
