@@ -55,36 +55,31 @@ pub(crate) fn parse(block: &[u8]) -> WarcHeader<'_> {
             continue;
         };
         let (name, value) = (trim(&line[..colon]), trim(&line[colon + 1..]));
-        if name.eq_ignore_ascii_case(b"Content-Length") {
-            if h.content_length.is_none() {
-                h.content_length = parse_u64(value);
+        // Dispatch on the name's length first: most lines are then rejected or matched with
+        // one comparison (this runs for every header line of every record).
+        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+        let field = match name.len() {
+            14 if is(b"Content-Length") => {
+                if h.content_length.is_none() {
+                    h.content_length = parse_u64(value);
+                }
+                continue;
             }
-            continue;
-        }
-        if name.eq_ignore_ascii_case(b"WARC-Type") {
-            if h.warc_type.is_empty() {
-                h.warc_type = value;
+            9 if is(b"WARC-Type") => {
+                if h.warc_type.is_empty() {
+                    h.warc_type = value;
+                }
+                continue;
             }
-            continue;
-        }
-        let field = if name.eq_ignore_ascii_case(b"WARC-Target-URI") {
-            &mut h.target_uri
-        } else if name.eq_ignore_ascii_case(b"WARC-Record-ID") {
-            &mut h.record_id
-        } else if name.eq_ignore_ascii_case(b"WARC-Date") {
-            &mut h.date
-        } else if name.eq_ignore_ascii_case(b"WARC-Payload-Digest") {
-            &mut h.payload_digest
-        } else if name.eq_ignore_ascii_case(b"Content-Type") {
-            &mut h.content_type
-        } else if name.eq_ignore_ascii_case(b"WARC-Identified-Payload-Type") {
-            &mut h.identified_payload_type
-        } else if name.eq_ignore_ascii_case(b"WARC-Truncated") {
-            &mut h.truncated
-        } else if name.eq_ignore_ascii_case(b"WARC-Segment-Number") {
-            &mut h.segment_number
-        } else {
-            continue;
+            9 if is(b"WARC-Date") => &mut h.date,
+            15 if is(b"WARC-Target-URI") => &mut h.target_uri,
+            14 if is(b"WARC-Record-ID") => &mut h.record_id,
+            14 if is(b"WARC-Truncated") => &mut h.truncated,
+            19 if is(b"WARC-Payload-Digest") => &mut h.payload_digest,
+            19 if is(b"WARC-Segment-Number") => &mut h.segment_number,
+            12 if is(b"Content-Type") => &mut h.content_type,
+            28 if is(b"WARC-Identified-Payload-Type") => &mut h.identified_payload_type,
+            _ => continue,
         };
         if field.is_none() {
             *field = Some(value);
