@@ -20,17 +20,56 @@ use std::path::Path;
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "la", "comunidad", "de", "trabajo", "minga", "en", "el", "pueblo", "para", "todos", "año",
-    "niño", "canción", "corazón", "educação", "ação", "não", "são", "também", "você", "região",
-    "informação", "agua", "tierra", "papa", "maíz", "río", "montaña", "ayllu", "chakra", "sumaq",
-    "kawsay", "pachamama", "mañana", "día", "escuela", "saúde", "trabalho", "cidade", "governo",
+    "la",
+    "comunidad",
+    "de",
+    "trabajo",
+    "minga",
+    "en",
+    "el",
+    "pueblo",
+    "para",
+    "todos",
+    "año",
+    "niño",
+    "canción",
+    "corazón",
+    "educação",
+    "ação",
+    "não",
+    "são",
+    "também",
+    "você",
+    "região",
+    "informação",
+    "agua",
+    "tierra",
+    "papa",
+    "maíz",
+    "río",
+    "montaña",
+    "ayllu",
+    "chakra",
+    "sumaq",
+    "kawsay",
+    "pachamama",
+    "mañana",
+    "día",
+    "escuela",
+    "saúde",
+    "trabalho",
+    "cidade",
+    "governo",
 ];
 
 struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -39,9 +78,13 @@ fn page(rng: &mut Lcg, n: usize) -> String {
     let mut s = String::with_capacity(32 * 1024);
     s.push_str("<!DOCTYPE html><html><head><title>Página ");
     s.push_str(&n.to_string());
-    s.push_str("</title><meta name=viewport content=\"width=device-width\"><style>body{margin:0}</style>");
+    s.push_str(
+        "</title><meta name=viewport content=\"width=device-width\"><style>body{margin:0}</style>",
+    );
     s.push_str("<script>var x = 1; function f(){ return x; }</script></head><body>");
-    s.push_str("<nav><ul><li><a href=/>Inicio</a></li><li><a href=/n>Noticias</a></li></ul></nav><main>");
+    s.push_str(
+        "<nav><ul><li><a href=/>Inicio</a></li><li><a href=/n>Noticias</a></li></ul></nav><main>",
+    );
     while s.len() < 24 * 1024 {
         s.push_str("<p>");
         for _ in 0..(20 + rng.next() % 60) {
@@ -58,7 +101,11 @@ fn http_response(rng: &mut Lcg, n: usize) -> Vec<u8> {
     let kind = n % 20;
     let html = page(rng, n);
     let (status, ctype, body): (&str, &str, Vec<u8>) = match kind {
-        0 => ("404 Not Found", "text/html; charset=utf-8", html.into_bytes()),
+        0 => (
+            "404 Not Found",
+            "text/html; charset=utf-8",
+            html.into_bytes(),
+        ),
         1 => ("200 OK", "image/jpeg", vec![0xff; 4096]),
         2 | 3 => {
             let (b, _, _) = encoding_rs::WINDOWS_1252.encode(&html);
@@ -109,10 +156,27 @@ fn generate(out: &Path, captures: usize) -> std::io::Result<()> {
     for n in 0..captures {
         let uri = format!("https://ejemplo{}.org/pagina/{n}", n % 97);
         let recs = [
-            record("response", &uri, 3 * n, "application/http; msgtype=response", &http_response(&mut rng, n)),
-            record("request", &uri, 3 * n + 1, "application/http; msgtype=request",
-                format!("GET /pagina/{n} HTTP/1.1\r\nHost: ejemplo.org\r\n\r\n").as_bytes()),
-            record("metadata", &uri, 3 * n + 2, "application/warc-fields", b"fetchTimeMs: 120\r\n"),
+            record(
+                "response",
+                &uri,
+                3 * n,
+                "application/http; msgtype=response",
+                &http_response(&mut rng, n),
+            ),
+            record(
+                "request",
+                &uri,
+                3 * n + 1,
+                "application/http; msgtype=request",
+                format!("GET /pagina/{n} HTTP/1.1\r\nHost: ejemplo.org\r\n\r\n").as_bytes(),
+            ),
+            record(
+                "metadata",
+                &uri,
+                3 * n + 2,
+                "application/warc-fields",
+                b"fetchTimeMs: 120\r\n",
+            ),
         ];
         for r in recs {
             if gzip {
@@ -186,7 +250,9 @@ fn main() {
         }
         Some("read") if args.len() > 1 => read(&args[1..]),
         _ => {
-            eprintln!("usage: warc_bench generate OUT.warc[.gz] CAPTURES | warc_bench read FILE...");
+            eprintln!(
+                "usage: warc_bench generate OUT.warc[.gz] CAPTURES | warc_bench read FILE..."
+            );
             std::process::exit(2);
         }
     }

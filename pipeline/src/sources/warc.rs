@@ -13,11 +13,13 @@
 //!
 //! Splitting: `range` selects records by stored start offset, so ranges that tile a file read
 //! each record exactly once. A reader that starts inside the file resyncs to the next record
-//! boundary. Limits: a gzip member holding several records belongs wholly to the range holding
-//! the member's start, and a range starting later cannot compute inflated-stream offsets, so a
+//! boundary it can recognise, and a reader ends its range exactly where the next one would
+//! resync (a plain-file record not preceded by a newline stays with the earlier range).
+//! Limits: a gzip member holding several records belongs wholly to the range holding the
+//! member's start, and a range starting later cannot compute inflated-stream offsets, so a
 //! whole-file `.warc.gz` must be read from offset 0 (a later range reports its records as
-//! `ingest.unsplittable_gzip`); in plain files a payload that itself contains a complete WARC
-//! record at a line start can fool the resync of a range that starts inside it.
+//! `ingest.unsplittable_gzip`); in plain files a payload that itself contains a WARC header at
+//! a line start can fool the resync of a range that starts inside that payload.
 
 use super::warc_gzip::{GzMembers, MarkKind};
 use super::warc_header::{self, looks_like_warc};
@@ -109,7 +111,8 @@ pub fn read_warc(
         from_zero,
         needs_sync,
         done,
-        last: None,
+        last: RecordInfo::default(),
+        has_last: false,
     })
 }
 
@@ -125,7 +128,9 @@ pub struct WarcIter {
     /// Where the bytes between the previous record and the next begin (its block end).
     gap_start: u64,
     done: bool,
-    last: Option<RecordInfo>,
+    /// Reused for every record so framing allocates nothing for records that are not kept.
+    last: RecordInfo,
+    has_last: bool,
 }
 
 impl Iterator for WarcIter {
@@ -155,15 +160,17 @@ impl WarcIter {
     /// The stored range and type of the record behind the last item, when that item came
     /// from a whole record (documents, non-documents and skips decided on a record's content).
     pub fn last_record(&self) -> Option<&RecordInfo> {
-        self.last.as_ref()
+        self.has_last.then_some(&self.last)
     }
 
     /// One step: an item, or `None` after progress that yields nothing (resync, end).
     fn step(&mut self) -> Option<SourceItem> {
-        self.last = None;
+        self.has_last = false;
         if self.needs_sync {
             self.needs_sync = false;
-            if !self.scan_for_record(self.stream.pos()) {
+            // The stream starts one byte before the range, so a header right at its start is
+            // seen with the newline before it.
+            if !self.scan_for_record(self.stream.pos() + 1) {
                 self.done = true;
             }
             self.gap_start = self.stream.pos();
@@ -173,7 +180,7 @@ impl WarcIter {
             return self.stream_ended(None);
         }
         let start = self.stream.pos();
-        if self.stream.member_at(start) >= self.range_end {
+        if self.past_range(start) {
             self.done = true;
             return None;
         }
@@ -190,6 +197,17 @@ impl WarcIter {
             return Some(self.garbage(start));
         }
         self.record(start)
+    }
+
+    /// Whether the record at `start` belongs to the next range: it starts at or after the end
+    /// and the next range's resync finds it (plain: it follows a newline; gzip: the range goes
+    /// by member starts). A record the resync cannot see stays with this range, so ranges
+    /// that tile a file read each record exactly once.
+    fn past_range(&self, start: u64) -> bool {
+        if self.stream.is_gzip() {
+            return self.stream.member_at(start) >= self.range_end;
+        }
+        start >= self.range_end && self.stream.prev_byte().is_none_or(|b| b == b'\n')
     }
 
     /// Consumes whitespace before a record; false when the stream ends first.
@@ -292,12 +310,26 @@ impl WarcIter {
         } else {
             warc_record::to_item(&rec, self.max)
         };
-        let info = self.last.get_or_insert_with(RecordInfo::default);
+        let info = &mut self.last;
+        self.has_last = true;
         info.offset = offset;
         info.length = length;
         info.uncompressed = uncompressed;
-        info.kind = String::from_utf8_lossy(rec.header.warc_type).to_ascii_lowercase();
-        info.target_uri = rec.header.target_uri.map(warc_record::clean_uri);
+        info.kind.clear();
+        info.kind.extend(
+            rec.header
+                .warc_type
+                .iter()
+                .map(|&b| char::from(b.to_ascii_lowercase())),
+        );
+        match rec.header.target_uri {
+            Some(raw) => {
+                let uri = info.target_uri.get_or_insert_with(String::new);
+                uri.clear();
+                warc_record::clean_uri_into(raw, uri);
+            }
+            None => info.target_uri = None,
+        }
         self.stream.consume(total + trailer);
         self.gap_start = block_end;
         self.stream.keep_marks_from(block_end);

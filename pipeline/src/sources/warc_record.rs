@@ -242,16 +242,29 @@ fn kind_name(t: &[u8]) -> String {
 
 /// WARC-Target-URI as a URL: trimmed, `<...>` of WARC 1.0 drafts removed, spaces escaped.
 pub(crate) fn clean_uri(raw: &[u8]) -> String {
+    let mut s = String::new();
+    clean_uri_into(raw, &mut s);
+    s
+}
+
+/// [`clean_uri`] appending to `out`.
+pub(crate) fn clean_uri_into(raw: &[u8], out: &mut String) {
     let t = trim(raw);
     let t = t
         .strip_prefix(b"<")
         .and_then(|r| r.strip_suffix(b">"))
         .unwrap_or(t);
-    let s = lossy(trim(t));
-    if s.contains(' ') {
-        s.replace(' ', "%20")
-    } else {
-        s
+    for chunk in trim(t).utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == ' ' {
+                out.push_str("%20");
+            } else {
+                out.push(c);
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
     }
 }
 

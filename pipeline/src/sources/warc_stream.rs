@@ -111,15 +111,17 @@ impl Stream {
         if self.buf.len() - self.lo >= want && self.buf.len() - self.hi >= CHUNK / 4 {
             return;
         }
-        if self.lo > 0 {
-            self.buf.copy_within(self.lo..self.hi, 0);
-            self.base += self.lo as u64;
-            self.hi -= self.lo;
-            self.lo = 0;
+        // Keep the last consumed byte: the range check asks what precedes a record.
+        let drop = self.lo.saturating_sub(1);
+        if drop > 0 {
+            self.buf.copy_within(drop..self.hi, 0);
+            self.base += drop as u64;
+            self.hi -= drop;
+            self.lo -= drop;
             self.forget_marks();
         }
-        if self.buf.len() < want {
-            self.buf.resize(want.next_power_of_two(), 0);
+        if self.buf.len() < self.lo + want {
+            self.buf.resize((self.lo + want).next_power_of_two(), 0);
         }
     }
 
@@ -148,6 +150,11 @@ impl Stream {
                 });
             }
         }
+    }
+
+    /// The byte just before the unconsumed ones, if still held.
+    pub(crate) fn prev_byte(&self) -> Option<u8> {
+        self.lo.checked_sub(1).map(|i| self.buf[i])
     }
 
     /// Consumes `n` bytes (at most what the window holds).

@@ -309,7 +309,11 @@ fn ranges_tile_the_file() {
     let mut damaged = recs[..2].concat();
     damaged.extend_from_slice(b"junk\n");
     damaged.extend_from_slice(&recs[2..].concat());
-    for bytes in [plain, gzipped, damaged] {
+    // A record written without its CRLF CRLF, the next header right behind its block.
+    let mut bare = recs[..2].concat();
+    bare.truncate(bare.len() - 4);
+    bare.extend_from_slice(&recs[2..].concat());
+    for bytes in [plain, gzipped, damaged, bare] {
         let f = write(&bytes);
         let opts = WarcOptions::default();
         let whole = summary(&read_all(f.path(), None, &opts));
@@ -324,5 +328,46 @@ fn ranges_tile_the_file() {
             parts.retain(|(_, l)| l != "ingest.garbage");
             assert_eq!(parts, kept, "split at {k}");
         }
+    }
+}
+
+/// Files larger than the reader's window: ranges still tile, offsets still re-read.
+#[test]
+fn ranges_tile_a_file_larger_than_the_window() {
+    let filler = "Ñuqanchik llamk'anchik kuska, minga p'unchaw. ".repeat(100);
+    let recs: Vec<Vec<u8>> = (0..900)
+        .map(|i| match i % 3 {
+            0 => record("response", &format!("http://a.pe/{i}"), &html(&filler)),
+            1 => record(
+                "request",
+                &format!("http://a.pe/{i}"),
+                b"GET / HTTP/1.1\r\n\r\n",
+            ),
+            _ => record("resource", &format!("http://a.pe/{i}"), filler.as_bytes()),
+        })
+        .collect();
+    let plain = recs.concat();
+    let gzipped = recs.iter().map(|r| gz(r)).collect::<Vec<_>>().concat();
+    assert!(plain.len() > 2 << 20);
+    for bytes in [plain, gzipped] {
+        let f = write(&bytes);
+        let opts = WarcOptions::default();
+        let whole = summary(&read_all(f.path(), None, &opts));
+        assert_eq!(whole.len(), 900);
+        let len = bytes.len() as u64;
+        let cuts: Vec<u64> = (0..=7)
+            .map(|k| len * k / 7 + k * 13)
+            .map(|c| c.min(len))
+            .collect();
+        let mut parts = Vec::new();
+        for w in cuts.windows(2) {
+            parts.extend(summary(&read_all(f.path(), Some((w[0], w[1])), &opts)));
+        }
+        parts.extend(summary(&read_all(
+            f.path(),
+            Some((cuts[7], u64::MAX)),
+            &opts,
+        )));
+        assert_eq!(parts, whole);
     }
 }
