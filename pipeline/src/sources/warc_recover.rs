@@ -122,7 +122,7 @@ impl WarcIter {
                 let (reason, stored, detail) = (*reason, *stored, detail.clone());
                 let offset = start.map_or(stored, |s| self.stream.member_at(s));
                 if !self.stream.recover_after(stored) {
-                    self.done = !matches!(self.stream.end(), None);
+                    self.done = self.stream.end().is_some();
                 }
                 self.gap_start = self.stream.pos();
                 Some(skip(offset, reason, detail))

@@ -14,7 +14,7 @@ const CHUNK: usize = 256 * 1024;
 
 enum Src {
     Plain(File),
-    Gzip(GzMembers),
+    Gzip(Box<GzMembers>),
 }
 
 /// What ended the stream (delivered once the window is drained up to it).
@@ -47,7 +47,7 @@ impl Stream {
     }
 
     pub(crate) fn gzip(members: GzMembers, start: u64) -> Stream {
-        Stream::with(Src::Gzip(members), start)
+        Stream::with(Src::Gzip(Box::new(members)), start)
     }
 
     fn with(src: Src, start: u64) -> Stream {
