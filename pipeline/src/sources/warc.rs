@@ -1,4 +1,5 @@
-//! WARC reader: WARC 1.0/1.1 (and older 0.x headers), plain or gzip, streamed record by record.
+//! WARC reader: WARC 1.0/1.1 (and older 0.x headers), plain or gzip, streamed record by record;
+//! legacy ARC files too (see `warc_arc`).
 //!
 //! Each record becomes a [`SourceItem`] (see `warc_record` for which records are documents).
 //! Offsets are where the record is stored: for a `.warc.gz` with one gzip member per record (the
@@ -114,6 +115,7 @@ pub fn read_warc(
         done,
         last: RecordInfo::default(),
         has_last: false,
+        arc: false,
     })
 }
 
@@ -132,6 +134,8 @@ pub struct WarcIter {
     /// Reused for every record so framing allocates nothing for records that are not kept.
     last: RecordInfo,
     has_last: bool,
+    /// The file is a legacy ARC file (it starts with `filedesc://`).
+    arc: bool,
 }
 
 impl Iterator for WarcIter {
@@ -185,16 +189,14 @@ impl WarcIter {
             self.done = true;
             return None;
         }
-        self.stream.ensure(6);
+        self.stream.ensure(11);
+        if start == 0 && self.stream.window().starts_with(b"filedesc://") {
+            self.arc = true;
+        }
+        if self.arc {
+            return self.arc_record(start);
+        }
         if !looks_like_warc(self.stream.window()) {
-            if start == 0 && self.stream.window().starts_with(b"filedesc://") {
-                self.done = true;
-                return Some(self.skip_at(
-                    start,
-                    "ingest.unsupported_format",
-                    "ARC files are not read".into(),
-                ));
-            }
             return Some(self.garbage(start));
         }
         self.record(start)
@@ -205,6 +207,9 @@ impl WarcIter {
     /// by member starts). A record the resync cannot see stays with this range, so ranges
     /// that tile a file read each record exactly once.
     fn past_range(&self, start: u64) -> bool {
+        if self.arc {
+            return false;
+        }
         if self.stream.is_gzip() {
             return self.stream.member_at(start) >= self.range_end;
         }
@@ -295,7 +300,11 @@ impl WarcIter {
         let total = (block_end - start) as usize;
         let w = self.stream.window();
         let rec = Framed {
-            header: warc_header::parse(&w[..hl]),
+            header: if self.arc {
+                arc::arc_header(&w[..hl]).unwrap_or_default()
+            } else {
+                warc_header::parse(&w[..hl])
+            },
             block: &w[hl..total],
             offset,
             length,
@@ -376,6 +385,7 @@ impl WarcIter {
             || (ws == after.len() && self.stream.end().is_some())
             || ws == TRAILER_PEEK - 8
             || looks_like_warc(&after[ws..])
+            || (self.arc && arc::looks_like_arc(&after[ws..]))
             || self
                 .stream
                 .marks_between(MarkKind::End, block_end, block_end + trailer as u64)
@@ -408,6 +418,8 @@ fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
     })
 }
 
+#[path = "warc_arc.rs"]
+mod arc;
 #[path = "warc_recover.rs"]
 mod recover;
 

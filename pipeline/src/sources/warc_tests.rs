@@ -267,11 +267,23 @@ fn empty_missing_and_arc_files() {
     .err()
     .unwrap();
     assert!(err.to_string().contains("/no/such/dir/x.warc.gz"), "{err}");
-    let arc = write(b"filedesc://x.arc 0.0.0.0 20240101000000 text/plain 10\n1 0 minga\n\n");
-    assert_eq!(
-        labels(&read_all(arc.path(), None, &WarcOptions::default())),
-        ["ingest.unsupported_format"]
+    let body = "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Jaku, wawakuna!</p>";
+    let arc = format!(
+        "filedesc://x.arc 0.0.0.0 20240101000000 text/plain 9\n1 0 minga\n\n\
+         http://a.bo/jaku 1.2.3.4 20240102030405 text/html {}\n{body}\n",
+        body.len()
     );
+    let arc = write(arc.as_bytes());
+    let items = read_all(arc.path(), None, &WarcOptions::default());
+    assert_eq!(labels(&items), ["warcinfo", "http://a.bo/jaku"]);
+    let SourceItem::Doc(d) = &items[1] else {
+        panic!()
+    };
+    assert_eq!(
+        (d.offset, d.date.as_deref()),
+        (64, Some("2024-01-02T03:04:05Z"))
+    );
+    assert_eq!(d.body, Body::Html("<p>Jaku, wawakuna!</p>".into()));
 }
 
 #[test]
