@@ -360,7 +360,7 @@ impl WarcIter {
             .marks_between(MarkKind::End, block_end, trailer_end)
             .next();
         match (first, last) {
-            (Some(a), Some(b)) => (a.stored, b.stored - a.stored, false),
+            (Some(a), Some(b)) => (a.stored, b.stored.saturating_sub(a.stored), false),
             _ => (start, trailer_end - start, true),
         }
     }
