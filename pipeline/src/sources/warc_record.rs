@@ -1,6 +1,19 @@
 //! One framed WARC record -> a [`SourceItem`]: a document for `response`, `resource` and WET
 //! `conversion` records that carry HTML or plain text, a reasoned skip for those that cannot
 //! be used, and [`SourceItem::NotDocument`] for every other record type.
+//!
+//! Document `meta` keys: `warc_version`, `http_status` (response records), `charset` (WHATWG
+//! name), `charset_source` (`bom`, `header`, `meta`, `detected`), `charset_declared` (when
+//! detection overrode a wrong declaration), `replacement_chars`, `offsets` = `"uncompressed"`
+//! (several records in one gzip member), `warc_truncated` (WARC-Truncated), `payload_notes`
+//! (repairs: chunking, content-encoding), `format` = `"arc"` (ARC files).
+//!
+//! Skip reasons decided here: `ingest.http_status`, `ingest.binary_payload`, `ingest.bad_http`,
+//! `ingest.undecodable`, `ingest.empty_payload`, `ingest.unsupported_encoding`,
+//! `ingest.bad_content_encoding`, `ingest.record_too_large` (decoded payload),
+//! `ingest.segmented_record`. The reader adds `ingest.bad_content_length`, `ingest.bad_header`,
+//! `ingest.garbage`, `ingest.truncated_record`, `ingest.truncated_gzip`, `ingest.bad_gzip`,
+//! `ingest.record_too_large`, `ingest.unsplittable_gzip` and `ingest.io_error`.
 
 use super::charset::{self, Decoded};
 use super::http::{self, HttpResponse};

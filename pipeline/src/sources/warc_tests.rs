@@ -444,3 +444,22 @@ fn random_damage_never_panics() {
         }
     }
 }
+
+#[test]
+fn crc_mismatch_skips_only_that_record() {
+    let recs = sample();
+    let mut members: Vec<Vec<u8>> = recs.iter().map(|r| gz(r)).collect();
+    let m1 = &mut members[1];
+    let crc_at = m1.len() - 8;
+    m1[crc_at] ^= 0xff;
+    let f = write(&members.concat());
+    let items = read_all(f.path(), None, &WarcOptions::default());
+    let mut want = EXPECTED.to_vec();
+    want[1] = "ingest.bad_gzip";
+    assert_eq!(labels(&items), want);
+    let SourceItem::Skip(s) = &items[1] else {
+        panic!()
+    };
+    assert_eq!(s.offset, members[0].len() as u64);
+    assert!(s.detail.contains("CRC"), "{}", s.detail);
+}
