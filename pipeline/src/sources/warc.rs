@@ -119,6 +119,22 @@ pub fn read_warc(
     })
 }
 
+/// Whether `path` can be read in byte ranges (see [`read_warc`]): plain WARC files and
+/// `.warc.gz` files whose first record fills its own gzip member can; whole-file gzip and ARC
+/// files cannot. Reads only up to the first record.
+pub fn is_splittable(path: &Path, opts: &WarcOptions) -> Result<bool, SourceError> {
+    let mut it = read_warc(path, None, opts)?;
+    while it.next().is_some() {
+        if it.arc {
+            return Ok(false);
+        }
+        if let Some(info) = it.last_record() {
+            return Ok(!info.uncompressed);
+        }
+    }
+    Ok(!it.arc)
+}
+
 /// The records of one WARC file; see [`read_warc`].
 pub struct WarcIter {
     path: PathBuf,

@@ -49,6 +49,20 @@ pub(crate) fn to_item(rec: &Framed, max: u64) -> SourceItem {
             kind: kind_name(t),
         };
     }
+    // Crawler bookkeeping stored as responses and resources: DNS lookups (Heritrix) and
+    // crawl logs or settings (wget's `metadata://` resources). Counted, never ledgered.
+    let uri = h.target_uri.map(trim).unwrap_or_default();
+    if starts_with_ci(uri, b"dns:") || starts_with_ci(uri, b"metadata:") {
+        let scheme = if starts_with_ci(uri, b"dns:") {
+            "dns"
+        } else {
+            "metadata"
+        };
+        return SourceItem::NotDocument {
+            offset: rec.offset,
+            kind: format!("{}:{scheme}", kind_name(t)),
+        };
+    }
     if let Some(n) = h.segment_number {
         return skip(
             rec,
@@ -339,6 +353,14 @@ mod tests {
         assert_eq!(skip_reason(r404), "ingest.http_status");
         let png = item(b"WARC/1.0\r\nWARC-Type: response\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG");
         assert_eq!(skip_reason(png), "ingest.binary_payload");
+        let dns = item(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: dns:ejemplo.bo\r\n\r\n20240101 1.2.3.4");
+        assert_eq!(
+            dns,
+            SourceItem::NotDocument {
+                offset: 7,
+                kind: "response:dns".into()
+            }
+        );
         let req = item(b"WARC/1.0\r\nWARC-Type: Request\r\n\r\nGET / HTTP/1.1\r\n\r\n");
         assert_eq!(
             req,

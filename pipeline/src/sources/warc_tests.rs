@@ -154,6 +154,9 @@ fn whole_file_gzip_uses_uncompressed_offsets() {
     };
     assert_eq!(d.offset, recs[0].len() as u64);
     assert_eq!(d.meta["offsets"], "uncompressed");
+    assert!(!is_splittable(f.path(), &WarcOptions::default()).unwrap());
+    let per_record = write(&recs.iter().map(|r| gz(r)).collect::<Vec<_>>().concat());
+    assert!(is_splittable(per_record.path(), &WarcOptions::default()).unwrap());
     // A later range cannot place the records of a member that starts before it.
     assert!(read_all(f.path(), Some((1, u64::MAX)), &WarcOptions::default()).is_empty());
 }
