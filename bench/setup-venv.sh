@@ -1,18 +1,37 @@
 #!/usr/bin/env bash
-# Creates ./.venv (gitignored) with the reference tools minga is measured against.
-# Idempotent and additive: a package already importable is not reinstalled; add new tools to TOOLS.
+# Creates ./.venv (gitignored) with the reference tools minga is compared against.
+# Idempotent and additive: a package already importable is not reinstalled.
+#   bench/setup-venv.sh         every reference tool (benchmarks)
+#   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-# "pip-name import-name" pairs.
-TOOLS=(
-  "datatrove datatrove"
-  "regex regex"
+# "pip-spec import-name" pairs.
+CI_TOOLS=(
+  "tokenizers==0.22.1 tokenizers"
 )
+BENCH_TOOLS=(
+  "fastwarc==2.0.0 fastwarc"
+  "resiliparse==2.0.0 resiliparse"
+  "warcio==1.8.1 warcio"
+  "trafilatura==2.3.1 trafilatura"
+  "datasketch datasketch"
+  "datatrove datatrove"
+  "spacy spacy"
+  "xxhash<4 xxhash"
+  "regex regex"
+  "pycld2 pycld2"
+  "langid langid"
+  "sentencepiece sentencepiece"
+)
+TOOLS=("${CI_TOOLS[@]}")
+[ "${1:-}" = "--ci" ] || TOOLS+=("${BENCH_TOOLS[@]}")
 for pair in "${TOOLS[@]}"; do
-  set -- $pair
-  if ! "$VENV/bin/python" -c "import $2" 2>/dev/null; then
-    "$VENV/bin/pip" install --quiet "$1"
+  spec=${pair% *}
+  module=${pair##* }
+  if ! "$VENV/bin/python" -c "import $module" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet "$spec"
   fi
 done
+echo "reference tools ready in $VENV"

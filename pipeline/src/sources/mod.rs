@@ -16,11 +16,28 @@ pub mod xml_entities;
 
 use serde_json::{Map, Value};
 
+pub mod charset;
+mod error;
+pub mod http;
+pub mod warc;
+mod warc_gzip;
+mod warc_header;
+mod warc_record;
+mod warc_stream;
+
+pub use error::SourceError;
+
 /// What a reader found at one place in a file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceItem {
     Doc(SourceDoc),
     Skip(Skip),
+    /// A well-formed record that does not hold a document (WARC `warcinfo`, `request`,
+    /// `metadata`, `revisit`, ...): counted by kind, not written to the ledger.
+    NotDocument {
+        offset: u64,
+        kind: String,
+    },
 }
 
 /// A record that was not turned into a document, and why.
