@@ -9,6 +9,8 @@ VENV=${VENV:-.venv}
 TOOLS=(
   "datasketch datasketch"
   "datatrove datatrove"
+  "spacy spacy"
+  "xxhash xxhash"
 )
 for pair in "${TOOLS[@]}"; do
   set -- $pair

@@ -15,20 +15,31 @@ use xxhash_rust::xxh3::xxh3_128_with_seed;
 /// Seed of the exact-duplicate key: the ASCII bytes of "minga-ex".
 pub const EXACT_SEED: u64 = 0x6d69_6e67_612d_6578;
 
-/// Character classes of the folding pass.
+/// Bytes of the ASCII fast path: a word byte maps to its lower-case form (always >= b'0'),
+/// an apostrophe to `APOSTROPHE`, anything else to `SEPARATOR`.
+const SEPARATOR: u8 = 0;
+const APOSTROPHE: u8 = 1;
+const ASCII: [u8; 128] = {
+    let mut t = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' => c,
+            b'A'..=b'Z' => c + 32,
+            b'\'' | b'`' => APOSTROPHE,
+            _ => SEPARATOR,
+        };
+        b += 1;
+    }
+    t
+};
+
 #[derive(Clone, Copy, PartialEq)]
 enum Class {
     Separator,
     Word,
     Apostrophe,
-}
-
-fn ascii_class(b: u8) -> Class {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => Class::Word,
-        b'\'' | b'`' => Class::Apostrophe,
-        _ => Class::Separator,
-    }
 }
 
 fn char_class(c: char) -> Class {
@@ -38,6 +49,40 @@ fn char_class(c: char) -> Class {
         _ if c.is_alphanumeric() || is_combining_mark(c) => Class::Word,
         _ => Class::Separator,
     }
+}
+
+/// Whether `text` is NFC. Every character below U+0300 is NFC quick-check "yes" with combining
+/// class 0 (checked by a test), so it resets the quick check's state: only the runs of characters
+/// at or above U+0300 (em dashes, curly quotes, Guarani `ẽ`, combining marks) need the Unicode
+/// tables. Their UTF-8 lead bytes are 0xCC or more, and no continuation byte is.
+fn is_nfc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(start) = find_high_lead(bytes, i) {
+        let len: usize = text[start..]
+            .chars()
+            .take_while(|&c| c >= '\u{300}')
+            .map(char::len_utf8)
+            .sum();
+        if is_nfc_quick(text[start..start + len].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        i = start + len.max(1);
+    }
+    true
+}
+
+/// Position of the first byte >= 0xCC at or after `from`, skipping 32-byte blocks whose maximum
+/// is below (a loop the compiler vectorises).
+fn find_high_lead(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + 32 <= bytes.len() && bytes[i..i + 32].iter().fold(0u8, |m, &b| m.max(b)) < 0xCC {
+        i += 32;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| b >= 0xCC)
+        .map(|off| i + off)
 }
 
 /// Normalised form of `text`: lower-case NFC words separated by single spaces, with no leading or
@@ -50,63 +95,136 @@ pub fn normalise(text: &str) -> String {
 
 /// [`normalise`] into a reused buffer (cleared first), so a hot loop does not allocate.
 pub fn normalise_into(text: &str, out: &mut String) {
-    out.clear();
-    // Documents are NFC from ingest, so the quick check almost always says yes and costs one scan.
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        fold(text, out);
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.clear();
+    // Documents are NFC from ingest, so this is almost always one fast scan.
+    if is_nfc(text) {
+        fold(text, &mut buf);
     } else {
         let nfc: String = text.nfc().collect();
-        fold(&nfc, out);
+        fold(&nfc, &mut buf);
     }
+    // `fold` writes ASCII bytes and whole encoded chars only, so this cannot fail.
+    *out = String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     // Lower-casing NFC text can (rarely, e.g. `İ`) give a decomposed sequence: re-check.
-    if !out.is_ascii() && is_nfc_quick(out.chars()) != IsNormalized::Yes {
+    if !is_nfc(out) {
         let nfc: String = out.nfc().collect();
         *out = nfc;
     }
 }
 
-/// The folding pass over NFC text: one state machine over characters, ASCII without decoding.
-fn fold(text: &str, out: &mut String) {
-    let mut in_word = false;
-    let mut need_space = false;
-    let mut pending_apostrophe = false;
+/// Class and single-character lower-case form of U+0080..U+07FF (two-byte UTF-8: Latin-1,
+/// Latin Extended, IPA, combining diacritics, Greek, Cyrillic, ...), computed once from the same
+/// rules as [`char_class`] so the common accented letters skip the Unicode table searches.
+/// `None` marks a character whose lower case is several characters.
+static TWO_BYTE: std::sync::LazyLock<Vec<(Class, Option<char>)>> = std::sync::LazyLock::new(|| {
+    (0x80u32..0x800)
+        .map(|cp| {
+            let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+            let mut lower = c.to_lowercase();
+            let single = match (lower.next(), lower.next()) {
+                (Some(l), None) => Some(l),
+                _ => None,
+            };
+            (char_class(c), single)
+        })
+        .collect()
+});
+
+/// The folding pass over NFC text. ASCII letters, digits and separators take a branch-free path:
+/// each byte writes its lower-case form or a space, and the write position only advances for a
+/// word byte or the first separator after a word, so runs of separators become one space. Other
+/// characters, apostrophes and a pending apostrophe take the general path. An apostrophe after a
+/// word character is written at once and turned into a space if no word character follows.
+fn fold(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
+    out.clear();
+    out.resize(bytes.len() + 8, 0);
+    let two_byte = &*TWO_BYTE;
+    let (mut pos, mut prev_word, mut apostrophe) = (0usize, false, false);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b < 0x80 && ASCII[b as usize] != APOSTROPHE && !apostrophe {
+            let t = ASCII[b as usize];
+            let word = t != SEPARATOR;
+            out[pos] = if word { t } else { b' ' };
+            pos += (word | prev_word) as usize;
+            prev_word = word;
+            i += 1;
+            continue;
+        }
         let (class, c) = if b < 0x80 {
             i += 1;
-            (ascii_class(b), b.to_ascii_lowercase() as char)
+            match ASCII[b as usize] {
+                SEPARATOR => (Class::Separator, ' '),
+                APOSTROPHE => (Class::Apostrophe, '\''),
+                t => (Class::Word, t as char),
+            }
         } else {
             // `i` is always at a char boundary: it only advances by whole UTF-8 sequences.
             let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
             i += c.len_utf8();
-            (char_class(c), c)
+            match two_byte.get((c as usize).wrapping_sub(0x80)) {
+                Some(&(class, _)) => (class, c),
+                None => (char_class(c), c),
+            }
         };
         match class {
             Class::Word => {
-                if pending_apostrophe {
-                    out.push('\'');
-                    pending_apostrophe = false;
-                } else if need_space {
-                    out.push(' ');
-                    need_space = false;
+                // Room for this character's lower case (at most 3 characters) and, at one byte
+                // each, the rest of the input: the fast path never writes out of bounds.
+                let need = pos + 12 + (bytes.len() - i);
+                if out.len() < need {
+                    out.resize(need, 0);
                 }
-                if c.is_ascii() {
-                    out.push(c);
-                } else {
-                    out.extend(c.to_lowercase());
-                }
-                in_word = true;
+                pos += write_lower(c, two_byte, &mut out[pos..]);
+                apostrophe = false;
+                prev_word = true;
             }
-            Class::Apostrophe if in_word && !pending_apostrophe => pending_apostrophe = true,
-            _ => {
-                need_space |= in_word;
-                in_word = false;
-                pending_apostrophe = false;
+            Class::Apostrophe if prev_word => {
+                out[pos] = b'\'';
+                pos += 1;
+                apostrophe = true;
+                prev_word = false;
+            }
+            Class::Apostrophe | Class::Separator => {
+                if apostrophe {
+                    out[pos - 1] = b' ';
+                } else if prev_word {
+                    out[pos] = b' ';
+                    pos += 1;
+                }
+                apostrophe = false;
+                prev_word = false;
             }
         }
     }
+    if apostrophe {
+        out[pos - 1] = b' ';
+    }
+    if pos > 0 && out[pos - 1] == b' ' {
+        pos -= 1;
+    }
+    out.truncate(pos);
+}
+
+/// Writes the lower case of `c` at the start of `out` (which has room for 12 bytes) and returns
+/// the bytes written.
+fn write_lower(c: char, two_byte: &[(Class, Option<char>)], out: &mut [u8]) -> usize {
+    if c.is_ascii() {
+        out[0] = c as u8;
+        return 1;
+    }
+    if let Some(&(_, Some(l))) = two_byte.get((c as usize).wrapping_sub(0x80)) {
+        return l.encode_utf8(out).len();
+    }
+    let mut n = 0;
+    for l in c.to_lowercase() {
+        n += l.encode_utf8(&mut out[n..]).len();
+    }
+    n
 }
 
 /// Exact-duplicate key: xxh3-128 of the normalised text with [`EXACT_SEED`]. Texts that differ only
@@ -158,6 +276,30 @@ mod tests {
     }
 
     #[test]
+    fn output_stays_nfc_when_lower_casing_decomposes() {
+        // U+0130 lower-cases to i + U+0307, which has no precomposed form.
+        let out = normalise("İSTANBUL Ǆ");
+        assert_eq!(out, "i\u{307}stanbul ǆ");
+        assert!(unicode_normalization::is_nfc(&out));
+    }
+
+    #[test]
+    fn characters_below_u0300_never_affect_nfc() {
+        // The assumption behind `is_nfc`'s fast scan.
+        for c in (0u32..0x300).filter_map(char::from_u32) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+        }
+        assert!(is_nfc("—¿Qué? —dijo ñe'ẽ"));
+        assert!(!is_nfc("que\u{301}"));
+        assert!(!is_nfc("— a\u{301}"));
+    }
+
+    #[test]
     fn applies_nfc() {
         let decomposed = "cancio\u{301}n y ac\u{327}a\u{303}o";
         assert_eq!(normalise(decomposed), "canción y ação");
@@ -171,6 +313,50 @@ mod tests {
         assert_ne!(a, exact_key("el rio la montana"));
         assert_ne!(a, exact_key("la montaña el río"));
         assert_ne!(exact_key(""), exact_key("a"));
+    }
+
+    /// The definition, written plainly: words are runs of word characters, joined across single
+    /// apostrophes that sit between two word characters.
+    fn reference(text: &str) -> String {
+        let chars: Vec<char> = text.nfc().collect();
+        let class = |i: usize| chars.get(i).map(|&c| char_class(c));
+        let mut words: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            match char_class(c) {
+                Class::Word => cur.extend(c.to_lowercase()),
+                Class::Apostrophe
+                    if !cur.is_empty()
+                        && class(i - 1) == Some(Class::Word)
+                        && class(i + 1) == Some(Class::Word) =>
+                {
+                    cur.push('\'')
+                }
+                _ => words.extend((!cur.is_empty()).then(|| std::mem::take(&mut cur))),
+            }
+        }
+        words.extend((!cur.is_empty()).then_some(cur));
+        words.join(" ").nfc().collect()
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_plain_definition() {
+        let pieces = [
+            "a", "B", "ñ", "Á", "ẽ", "'", "’", " ", ",", "—", "9", "ʼ", "\u{303}", "İ", "..", "`",
+            "\n\n", "Ω", "ǅ", "´", "x", "Ⱥ", "😀", "\u{301}",
+        ];
+        let mut state = 12345u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            let len = (state % 24) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(normalise(&text), reference(&text), "{text:?}");
+        }
     }
 
     #[test]
