@@ -45,7 +45,7 @@ enum Class {
 fn char_class(c: char) -> Class {
     match c {
         // U+02BC is a letter (Lm) to Unicode, but orthographies use it exactly like `'` and `’`.
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' => Class::Apostrophe,
+        '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' => Class::Apostrophe,
         _ if c.is_alphanumeric() || is_combining_mark(c) => Class::Word,
         _ => Class::Separator,
     }
@@ -346,17 +346,20 @@ mod tests {
             "\n\n", "Ω", "ǅ", "´", "x", "Ⱥ", "😀", "\u{301}",
         ];
         let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut lengths = 0;
         for _ in 0..3000 {
-            let mut text = String::new();
-            let len = (state % 24) as usize;
-            for _ in 0..len {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+            let len = next() % 24;
+            lengths += len;
+            let text: String = (0..len).map(|_| pieces[next() % pieces.len()]).collect();
             assert_eq!(normalise(&text), reference(&text), "{text:?}");
         }
+        assert!(lengths > 3000 * 10, "the generator must vary the input");
     }
 
     #[test]
