@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-# "pip-name import-name" pairs.
+# "pip-name import-name" pairs (datatrove's MinHash step also needs spacy, xxhash<4, regex, tokenizers).
 TOOLS=(
   "datasketch datasketch"
   "datatrove datatrove"
   "spacy spacy"
-  "xxhash xxhash"
+  "xxhash<4 xxhash"
+  "regex regex"
+  "tokenizers tokenizers"
 )
 for pair in "${TOOLS[@]}"; do
   set -- $pair

@@ -23,6 +23,7 @@ pub fn data_dir(arg: Option<&str>) -> Option<PathBuf> {
 
 /// CPU time of the calling thread in seconds (Linux `/proc/thread-self/schedstat`), so timings
 /// on a shared, busy machine count only the time this thread ran. `None` elsewhere.
+#[allow(dead_code)] // used by dedup_bench only
 pub fn thread_cpu_secs() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
@@ -30,6 +31,7 @@ pub fn thread_cpu_secs() -> Option<f64> {
 }
 
 /// Seconds `f` took: thread CPU time where available, wall time otherwise.
+#[allow(dead_code)] // used by dedup_bench only
 pub fn time(f: impl FnOnce()) -> f64 {
     let (cpu0, wall0) = (thread_cpu_secs(), std::time::Instant::now());
     f();
