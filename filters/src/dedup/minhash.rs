@@ -12,10 +12,10 @@
 //! (`u32::MAX` everywhere when there are no shingles).
 //!
 //! The scheme is picked because it vectorises with 32-bit lanes: writing `a = a_hi·2^32 + a_lo`,
-//! `b = b_hi·2^32 + b_lo`, `h = hi32(a_lo·x + b_lo) + a_hi·x + b_hi (mod 2^32)`, where
-//! `a_lo·x + b_lo < 2^64` never overflows. That is one widening 32×32→64 multiply and one 32-bit
-//! multiply per lane, which AVX2, AVX-512 and NEON all have. The scalar path computes the 64-bit
-//! formula directly, so the SIMD kernels are checked against the definition itself.
+//! `h = hi32((a_lo·x + b) mod 2^64) + a_hi·x (mod 2^32)`, since `a_hi·x·2^32` only reaches the
+//! high half. That is one widening 32×32→64 multiply-add and one 32-bit multiply per lane, which
+//! AVX2, AVX-512 and NEON all have. The scalar path computes the 64-bit formula directly, so the
+//! SIMD kernels are checked against the definition itself.
 
 use super::{simd_neon, simd_x86, DedupParams};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -26,12 +26,16 @@ pub const BAND_SEED: u64 = 0x6d69_6e67_612d_6264;
 /// Lanes per SIMD block; the parameter arrays are padded to a multiple of this.
 pub(crate) const BLOCK: usize = 16;
 
-/// The permutation parameters, split into 32-bit halves and padded to whole blocks.
+/// The permutation parameters laid out for the kernels, padded to whole blocks of `BLOCK`:
+/// the halves of `a`, all of `b`, and `b` of the even and odd permutations apart
+/// (`b_even[k] = b[2k]`, `b_odd[k] = b[2k + 1]`) for kernels that multiply 64-bit lane pairs.
 pub(crate) struct Lanes {
     pub a_lo: Vec<u32>,
     pub a_hi: Vec<u32>,
-    pub b_lo: Vec<u32>,
-    pub b_hi: Vec<u32>,
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))] // read by the NEON kernel
+    pub b: Vec<u64>,
+    pub b_even: Vec<u64>,
+    pub b_odd: Vec<u64>,
 }
 
 /// Which implementation computes signatures. All give identical output.
@@ -92,16 +96,19 @@ impl MinHasher {
             b.push(splitmix64(&mut state));
         }
         let padded = n.div_ceil(BLOCK) * BLOCK;
-        let half = |v: &[u64], shift: u32| -> Vec<u32> {
-            let mut out: Vec<u32> = v.iter().map(|&w| (w >> shift) as u32).collect();
+        let half = |shift: u32| -> Vec<u32> {
+            let mut out: Vec<u32> = a.iter().map(|&w| (w >> shift) as u32).collect();
             out.resize(padded, 0);
             out
         };
+        let mut b_padded = b.clone();
+        b_padded.resize(padded, 0);
         let lanes = Lanes {
-            a_lo: half(&a, 0),
-            a_hi: half(&a, 32),
-            b_lo: half(&b, 0),
-            b_hi: half(&b, 32),
+            a_lo: half(0),
+            a_hi: half(32),
+            b_even: b_padded.iter().step_by(2).copied().collect(),
+            b_odd: b_padded.iter().skip(1).step_by(2).copied().collect(),
+            b: b_padded,
         };
         let kernel = if Kernel::available().contains(&kernel) {
             kernel
