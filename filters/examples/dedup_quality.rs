@@ -161,7 +161,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
 
     // Corpus: originals, then variants; family[i] = the original a document derives from.
-    let mut rng = Rng(0x6d69_6e67_61);
+    let mut rng = Rng(0x006d_696e_6761);
     let mut texts = originals.clone();
     let mut family: Vec<usize> = (0..originals.len()).collect();
     let mut labels: Vec<String> = vec!["original".into(); originals.len()];

@@ -1,7 +1,7 @@
 //! Text normalisation for dedup, and the exact-duplicate key.
 //!
 //! `normalise` lower-cases, applies NFC and folds everything that is not part of a word into a
-//! single space. A word is a run of letters, digits and combining marks (so Guarani `g` + U+0303, whose
+//! single space. A word is a run of letters, digits and combining marks (so Guarani `g̃`, whose
 //! tilde has no precomposed form, stays whole, and `ỹ`, `ĩ`, macrons and accents are kept). An
 //! apostrophe between two word characters is part of the word: it marks ejectives and glottal
 //! stops in Quechua and Aymara (`jach'a`, `ch'aki`) and the puso in Guarani (`ñe'ẽ`). All apostrophe
@@ -271,7 +271,7 @@ mod tests {
     fn keeps_nasal_tildes_macrons_and_combining_marks() {
         assert_eq!(normalise("Avañeẽ ỸVY"), "avañeẽ ỹvy");
         assert_eq!(normalise("Ĩ ā Ō"), "ĩ ā ō");
-        // Guarani g + U+0303 has no precomposed form: g + U+0303 must stay one word.
+        // Guarani g̃ has no precomposed form: g followed by U+0303 must stay one word.
         assert_eq!(normalise("Mbyg\u{303}ua"), "mbyg\u{303}ua");
         assert_eq!(normalise("Mbyg\u{303}ua").split(' ').count(), 1);
     }

@@ -23,8 +23,10 @@ pub(crate) fn signature(lanes: &Lanes, shingles: &[u64], out: &mut [u32]) -> boo
     #[cfg(target_arch = "aarch64")]
     {
         let n = out.len();
-        let sizes_ok =
-            n % 4 == 0 && lanes.a_lo.len() == n && lanes.a_hi.len() == n && lanes.b.len() == n;
+        let sizes_ok = n.is_multiple_of(4)
+            && lanes.a_lo.len() == n
+            && lanes.a_hi.len() == n
+            && lanes.b.len() == n;
         if sizes_ok && std::arch::is_aarch64_feature_detected!("neon") {
             // SAFETY: NEON was detected and all arrays have `n` elements, a multiple of 4.
             unsafe { imp::neon(lanes, shingles, out) };

@@ -66,7 +66,7 @@ mod imp {
 
     fn check(lanes: &Lanes, out: &[u32]) -> bool {
         let n = out.len();
-        n % BLOCK == 0
+        n.is_multiple_of(BLOCK)
             && lanes.a_lo.len() == n
             && lanes.a_hi.len() == n
             && lanes.b_even.len() * 2 == n
