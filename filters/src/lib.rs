@@ -3,3 +3,4 @@
 //! Nothing here reads or writes files; the stages in the `minga` crate do the I/O.
 
 pub mod pii;
+pub mod dedup;
