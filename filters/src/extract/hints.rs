@@ -1,0 +1,349 @@
+//! Boilerplate and content hints from `class`, `id`, `role` and `itemprop` values.
+//!
+//! Site templates name their blocks in many languages; the stems below cover en/es/pt/de/fr and
+//! the usual vendor widgets. A value is lower-cased once and matched two ways: long stems as
+//! substrings (they survive camelCase and BEM joins such as `relatedArticles`, `post__share`),
+//! short words only as whole words (so `ad` does not match `header`).
+
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// Counts of content-like and boilerplate-like names on one element.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hint {
+    pub pos: u8,
+    pub neg: u8,
+}
+
+impl Hint {
+    /// Boilerplate names dominate (a negative counts twice: `article-comments` is comments).
+    pub fn is_boilerplate(self) -> bool {
+        self.neg > 0 && 2 * self.neg as u16 >= self.pos as u16
+    }
+
+    pub fn is_content(self) -> bool {
+        self.pos > 0 && self.neg == 0
+    }
+
+    fn add(&mut self, positive: bool) {
+        if positive {
+            self.pos = self.pos.saturating_add(1);
+        } else {
+            self.neg = self.neg.saturating_add(1);
+        }
+    }
+}
+
+/// Stems matched anywhere in a class or id value.
+const NEG_STEMS: &[&str] = &[
+    // comments and discussion
+    "comment",
+    "kommentar",
+    "comentar",
+    "disqus",
+    "reply",
+    "respuesta",
+    "leserbrief",
+    // sharing and social
+    "share",
+    "sharing",
+    "teilen",
+    "compartir",
+    "compartilh",
+    "partilh",
+    "partage",
+    "social",
+    "sociais",
+    "follow-us",
+    "followus",
+    "whatsapp",
+    "facebook",
+    "twitter",
+    // cookie and consent banners, subscriptions, log-in walls
+    "cookie",
+    "consent",
+    "gdpr",
+    "dsgvo",
+    "banner",
+    "newsletter",
+    "subscri",
+    "abonn",
+    "suscri",
+    "paywall",
+    "popup",
+    "modal",
+    "overlay",
+    "login",
+    "signin",
+    "sign-in",
+    "anmeld",
+    "register",
+    // navigation and layout chrome
+    "footer",
+    "masthead",
+    "navbar",
+    "navig",
+    "menu",
+    "breadcrumb",
+    "brotkrume",
+    "sidebar",
+    "side-bar",
+    "sidebox",
+    "seitenleiste",
+    "aside",
+    "widget",
+    "toolbar",
+    "pagination",
+    "pager",
+    "dropdown",
+    "flyout",
+    "offcanvas",
+    "off-canvas",
+    "skiplink",
+    "skip-link",
+    "sr-only",
+    "screen-reader",
+    "visually-hidden",
+    "visuallyhidden",
+    "copyright",
+    "impressum",
+    // related and recommended links
+    "related",
+    "relacionad",
+    "verwandt",
+    "aehnlich",
+    "similar",
+    "recommend",
+    "empfehl",
+    "recomend",
+    "more-from",
+    "morefrom",
+    "mehr-zum",
+    "mehrzum",
+    "popular",
+    "trending",
+    "mostread",
+    "most-read",
+    "meistgelesen",
+    "masleid",
+    "mas-leid",
+    "outbrain",
+    "taboola",
+    "plista",
+    "ligatus",
+    "teaser",
+    "read-more",
+    "readmore",
+    "weiterlesen",
+    "leia-tambem",
+    "lea-tambien",
+    "lire-aussi",
+    "see-also",
+    "ver-tambien",
+    "veja-tambem",
+    // advertising
+    "promo",
+    "sponsor",
+    "advert",
+    "werbung",
+    "anzeige",
+    "publicidad",
+    "publicidade",
+    "publicit",
+    "adsense",
+    "adslot",
+    "ad-slot",
+    "ad-container",
+    "adcontainer",
+    "banner-ad",
+    // tags, ratings, polls, author boxes, search forms
+    "tagcloud",
+    "tag-list",
+    "taglist",
+    "schlagw",
+    "etiqueta",
+    "keyword",
+    "rating",
+    "umfrage",
+    "encuesta",
+    "enquete",
+    "author-box",
+    "authorbox",
+    "author-bio",
+    "autor-box",
+    "byline",
+    "contact",
+    "kontakt",
+    "searchform",
+    "search-form",
+    "suchformular",
+    "slider",
+    "carousel",
+    "slideshow",
+    "gallery",
+    "galerie",
+    "galeria",
+    "print",
+    "drucken",
+    "imprimir",
+    "imprimer",
+];
+
+/// Stems that name the main content.
+const POS_STEMS: &[&str] = &[
+    "article",
+    "artikel",
+    "articulo",
+    "artigo",
+    "content",
+    "inhalt",
+    "contenido",
+    "conteudo",
+    "contenu",
+    "entry",
+    "story",
+    "storie",
+    "text",
+    "texto",
+    "body",
+    "cuerpo",
+    "corpo",
+    "noticia",
+    "materia",
+    "prose",
+    "richtext",
+    "rich-text",
+    "blogpost",
+    "blog-post",
+    "post-",
+    "-post",
+];
+
+/// Whole words (after splitting on non-alphanumerics) that are too short to match as stems.
+fn word_hint(w: &str) -> Option<bool> {
+    match w {
+        "ad" | "ads" | "adv" | "advert" | "nav" | "tag" | "tags" | "meta" | "share" | "hide"
+        | "hidden" | "crumbs" | "rss" | "icons" | "btn" | "button" | "foot" | "logo" | "brand"
+        | "toc" | "links" | "more" | "mehr" | "tools" | "extra" | "date" | "author" | "autor"
+        | "caption" | "credit" | "credits" | "shop" | "cart" | "search" | "suche" | "buscar"
+        | "busca" | "recherche" | "lang" | "sub" | "small" | "legal" | "info" | "notice" => {
+            Some(false)
+        }
+        "main" | "post" | "nota" | "blog" | "single" | "detail" | "haupt" | "principal"
+        | "copy" => Some(true),
+        _ => None,
+    }
+}
+
+/// ARIA roles: landmarks that are chrome, and the two that mark content.
+fn role_hint(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "navigation" | "banner" | "contentinfo" | "complementary" | "search" | "menu"
+        | "menubar" | "dialog" | "alert" | "alertdialog" | "toolbar" | "tablist" | "tooltip" => {
+            Some(false)
+        }
+        "main" | "article" => Some(true),
+        _ => None,
+    }
+}
+
+fn matcher() -> Option<&'static (AhoCorasick, usize)> {
+    static AC: OnceLock<Option<(AhoCorasick, usize)>> = OnceLock::new();
+    AC.get_or_init(|| {
+        let pats: Vec<&str> = NEG_STEMS.iter().chain(POS_STEMS).copied().collect();
+        AhoCorasick::new(pats).ok().map(|ac| (ac, NEG_STEMS.len()))
+    })
+    .as_ref()
+}
+
+/// Adds the hints of one `class` or `id` value. `buf` is scratch space.
+pub fn add_name_hints(value: &str, hint: &mut Hint, buf: &mut String) {
+    if value.is_empty() {
+        return;
+    }
+    buf.clear();
+    buf.extend(value.chars().map(|c| c.to_ascii_lowercase()));
+    if let Some((ac, n_neg)) = matcher() {
+        for m in ac.find_overlapping_iter(buf.as_str()) {
+            hint.add(m.pattern().as_usize() >= *n_neg);
+        }
+    }
+    for w in buf.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if let Some(p) = word_hint(w) {
+            hint.add(p);
+        }
+    }
+}
+
+/// Adds the hint of a `role` attribute.
+pub fn add_role_hint(value: &str, hint: &mut Hint) {
+    if let Some(p) = role_hint(value) {
+        hint.add(p);
+        hint.add(p);
+    }
+}
+
+/// Adds the hint of an `itemprop` attribute (schema.org article body and text).
+pub fn add_itemprop_hint(value: &str, hint: &mut Hint) {
+    for v in value.split_ascii_whitespace() {
+        if v.eq_ignore_ascii_case("articleBody") || v.eq_ignore_ascii_case("text") {
+            hint.pos = hint.pos.saturating_add(3);
+        } else if v.eq_ignore_ascii_case("comment") || v.eq_ignore_ascii_case("author") {
+            hint.add(false);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(v: &str) -> Hint {
+        let mut hint = Hint::default();
+        add_name_hints(v, &mut hint, &mut String::new());
+        hint
+    }
+
+    #[test]
+    fn boilerplate_names_in_several_languages() {
+        for v in [
+            "comentarios",
+            "KommentarBox",
+            "social-share",
+            "compartilhar",
+            "cookie-banner",
+            "noticias-relacionadas",
+            "meistgelesen",
+            "ad",
+            "top-nav",
+            "article-comments",
+        ] {
+            assert!(h(v).is_boilerplate(), "{v}: {:?}", h(v));
+        }
+    }
+
+    #[test]
+    fn content_names() {
+        for v in [
+            "article-body",
+            "entry-content",
+            "conteudo-materia",
+            "cuerpo_nota",
+            "main",
+        ] {
+            assert!(h(v).is_content(), "{v}: {:?}", h(v));
+        }
+        assert_eq!(h("header-wrapper"), Hint::default());
+        assert_eq!(h(""), Hint::default());
+    }
+
+    #[test]
+    fn roles_and_itemprop() {
+        let mut hint = Hint::default();
+        add_role_hint(" Navigation", &mut hint);
+        assert!(hint.is_boilerplate());
+        let mut hint = Hint::default();
+        add_itemprop_hint("articleBody", &mut hint);
+        assert!(hint.is_content());
+    }
+}
