@@ -16,9 +16,9 @@ pub struct Hint {
 }
 
 impl Hint {
-    /// Boilerplate names dominate (a negative counts twice: `article-comments` is comments).
+    /// More boilerplate names than content names.
     pub fn is_boilerplate(self) -> bool {
-        self.neg > 0 && 2 * self.neg as u16 >= self.pos as u16
+        self.neg > self.pos
     }
 
     pub fn is_content(self) -> bool {
@@ -69,7 +69,6 @@ const NEG_STEMS: &[&str] = &[
     "subscri",
     "abonn",
     "suscri",
-    "paywall",
     "popup",
     "modal",
     "overlay",
@@ -222,13 +221,10 @@ const POS_STEMS: &[&str] = &[
 /// Whole words (after splitting on non-alphanumerics) that are too short to match as stems.
 fn word_hint(w: &str) -> Option<bool> {
     match w {
-        "ad" | "ads" | "adv" | "advert" | "nav" | "tag" | "tags" | "meta" | "share" | "hide"
-        | "hidden" | "crumbs" | "rss" | "icons" | "btn" | "button" | "foot" | "logo" | "brand"
-        | "toc" | "links" | "more" | "mehr" | "tools" | "extra" | "date" | "author" | "autor"
-        | "caption" | "credit" | "credits" | "shop" | "cart" | "search" | "suche" | "buscar"
-        | "busca" | "recherche" | "lang" | "sub" | "small" | "legal" | "info" | "notice" => {
-            Some(false)
-        }
+        "ad" | "ads" | "adv" | "advert" | "nav" | "tag" | "tags" | "meta" | "share" | "crumbs"
+        | "rss" | "icons" | "btn" | "button" | "foot" | "logo" | "brand" | "toc" | "links"
+        | "tools" | "author" | "autor" | "shop" | "cart" | "search" | "suche" | "buscar"
+        | "busca" | "recherche" | "legal" => Some(false),
         "main" | "post" | "nota" | "blog" | "single" | "detail" | "haupt" | "principal"
         | "copy" => Some(true),
         _ => None,
@@ -256,21 +252,67 @@ fn matcher() -> Option<&'static (AhoCorasick, usize)> {
     .as_ref()
 }
 
-/// Adds the hints of one `class` or `id` value. `buf` is scratch space.
+/// Class names that carry a CMS taxonomy slug or id (`tag-elecciones`, `category-politica`,
+/// `post-4711`) in a long class list: the slug is free text, not a description of the block.
+fn is_taxonomy(name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "tag-",
+        "tags-",
+        "category-",
+        "categories-",
+        "cat-",
+        "format-",
+        "status-",
+        "topic-",
+        "post_tag-",
+        "postid-",
+        "post-",
+        "type-",
+    ];
+    PREFIXES.iter().any(|p| {
+        name.len() > p.len()
+            && name.starts_with(p)
+            && (*p != "post-" || name[p.len()..].bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Adds the hints of one `class` or `id` value: each space-separated name counts once, as
+/// boilerplate if it has any boilerplate stem (`article-comments` names comments), else as
+/// content if it has a content stem. `buf` is scratch space.
 pub fn add_name_hints(value: &str, hint: &mut Hint, buf: &mut String) {
     if value.is_empty() {
         return;
     }
     buf.clear();
     buf.extend(value.chars().map(|c| c.to_ascii_lowercase()));
-    if let Some((ac, n_neg)) = matcher() {
-        for m in ac.find_overlapping_iter(buf.as_str()) {
-            hint.add(m.pattern().as_usize() >= *n_neg);
+    let Some((ac, n_neg)) = matcher() else {
+        return;
+    };
+    let long_list = buf.split_ascii_whitespace().nth(3).is_some();
+    for name in buf.split_ascii_whitespace() {
+        // Taxonomy slugs, and URLs used as ids, say nothing about the block.
+        if (long_list && is_taxonomy(name)) || name.contains('/') {
+            continue;
         }
-    }
-    for w in buf.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if let Some(p) = word_hint(w) {
-            hint.add(p);
+        let (mut pos, mut neg) = (false, false);
+        for m in ac.find_overlapping_iter(name) {
+            if m.pattern().as_usize() >= *n_neg {
+                pos = true;
+            } else {
+                neg = true;
+            }
+        }
+        for w in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+            match word_hint(w) {
+                Some(true) => pos = true,
+                Some(false) => neg = true,
+                None => {}
+            }
+        }
+        if neg {
+            hint.add(false);
+        } else if pos {
+            hint.add(true);
         }
     }
 }

@@ -109,3 +109,50 @@ fn first_heading(d: &dom::Dom) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// Describes the extraction of `html` for debugging heuristics: the best container candidates
+/// with their scores and statistics, and the selected subtrees.
+pub fn explain(html: &str) -> String {
+    use std::fmt::Write;
+    let opts = ExtractOptions::default();
+    let dom = dom::build(html, opts.max_depth);
+    let st = stats::compute(&dom);
+    let mut cands: Vec<(f32, usize)> = (1..dom.nodes.len())
+        .map(|i| (select::candidate_score(&dom, &st, i), i))
+        .filter(|c| c.0 > 0.0)
+        .collect();
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out = String::new();
+    let describe = |i: usize| {
+        let n = &dom.nodes[i];
+        let s = &st[i];
+        format!(
+            "#{i} {:?} hint={:?} score={:.1} text={} link={:.2} blocks={} parent=#{}",
+            n.tag,
+            n.hint,
+            s.score,
+            s.text,
+            s.link_density(),
+            s.blocks,
+            n.parent
+        )
+    };
+    for (sc, i) in cands.iter().take(8) {
+        let _ = writeln!(out, "cand {sc:.1} {}", describe(*i));
+    }
+    for r in select::select(&dom, &st) {
+        let _ = writeln!(out, "root {}", describe(r as usize));
+        // Pruned subtrees with some text (their descendants are not listed).
+        let mut stack = vec![r];
+        while let Some(id) = stack.pop() {
+            if id != r && render::prune(&dom, &st, id, st[r as usize].text, &opts) {
+                if st[id as usize].text >= 50 {
+                    let _ = writeln!(out, "  pruned {}", describe(id as usize));
+                }
+                continue;
+            }
+            stack.extend(dom.children(id));
+        }
+    }
+    out
+}

@@ -55,14 +55,20 @@ impl Sink {
 }
 
 /// Whether a subtree inside the selection is boilerplate to leave out.
-fn prune(dom: &Dom, st: &[Stat], id: u32, root_text: u32, opts: &ExtractOptions) -> bool {
+pub(crate) fn prune(
+    dom: &Dom,
+    st: &[Stat],
+    id: u32,
+    root_text: u32,
+    opts: &ExtractOptions,
+) -> bool {
     let node = &dom.nodes[id as usize];
     let s = &st[id as usize];
     // A block holding most of the selection is the content, whatever its name says.
     let dominant = s.text as f32 >= 0.6 * root_text as f32 && s.text >= 200;
     match node.tag {
         Tag::Nav => return true,
-        Tag::Aside | Tag::Footer if !dominant => return true,
+        Tag::Aside | Tag::Footer | Tag::Noscript if !dominant => return true,
         Tag::Table if !opts.include_tables => return true,
         _ => {}
     }

@@ -27,8 +27,11 @@ pub fn candidate_score(dom: &Dom, st: &[Stat], i: usize) -> f32 {
     } else if h.is_content() {
         bonus += 8.0 * f32::from(h.pos.min(4));
     }
-    (s.score + bonus) * (1.0 - s.link_density())
+    (s.score + bonus) * (1.0 - LINK_PENALTY * s.link_density())
 }
+
+/// How much link density discounts a container (menus inside it are pruned later anyway).
+const LINK_PENALTY: f32 = 1.0;
 
 /// The selected subtrees, in document order.
 pub fn select(dom: &Dom, st: &[Stat]) -> Vec<u32> {

@@ -251,27 +251,18 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Script
-                | Style
-                | Textarea
-                | Title
-                | Xmp
-                | Iframe
-                | Noembed
-                | Noframes
-                | Noscript
-                | Plaintext
+            Script | Style | Textarea | Title | Xmp | Iframe | Noembed | Noframes | Plaintext
         )
     }
 
-    /// Elements whose whole subtree is never visible text of a page.
+    /// Elements whose whole subtree is never visible text of a page. (`<noscript>` is parsed
+    /// as markup and judged later: some sites put the whole article there.)
     pub fn is_dropped(self) -> bool {
         use Tag::*;
         matches!(
             self,
             Head | Script
                 | Style
-                | Noscript
                 | Template
                 | Svg
                 | Math
