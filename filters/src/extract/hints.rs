@@ -294,6 +294,8 @@ pub fn add_name_hints(value: &str, hint: &mut Hint, buf: &mut String) {
         if (long_list && is_taxonomy(name)) || name.contains('/') {
             continue;
         }
+        // A BEM modifier (`section--ads`) names a variant, not what the block is.
+        let name = name.split("--").next().unwrap_or(name);
         let (mut pos, mut neg) = (false, false);
         for m in ac.find_overlapping_iter(name) {
             if m.pattern().as_usize() >= *n_neg {

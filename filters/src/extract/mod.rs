@@ -146,8 +146,11 @@ pub fn explain(html: &str) -> String {
         let mut stack = vec![r];
         while let Some(id) = stack.pop() {
             if id != r && render::prune(&dom, &st, id, st[r as usize].text, &opts) {
-                if st[id as usize].text >= 50 {
-                    let _ = writeln!(out, "  pruned {}", describe(id as usize));
+                if st[id as usize].text >= 20 {
+                    let mut sink = render::Sink::default();
+                    render::render(&dom, &st, id, &opts, &mut sink);
+                    let t: String = sink.finish().chars().take(80).collect();
+                    let _ = writeln!(out, "  pruned {} {t:?}", describe(id as usize));
                 }
                 continue;
             }

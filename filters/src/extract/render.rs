@@ -72,13 +72,14 @@ pub(crate) fn prune(
         Tag::Table if !opts.include_tables => return true,
         _ => {}
     }
-    if dominant {
+    if dominant || std::env::var_os("NOPRUNE").is_some() {
         return false;
     }
     if node.hint.is_boilerplate() || node.flags & ARIA_HIDDEN != 0 {
         return true;
     }
-    s.text > 0 && s.link_density() > 0.5
+    // Links inside a paragraph are content; link-dense blocks are menus and link lists.
+    node.tag.is_block() && s.text > 0 && s.link_density() > 0.5
 }
 
 /// Cells with short inline text are laid out on one line; layout cells holding blocks are blocks.
