@@ -68,7 +68,7 @@ pub(crate) fn prune(
     let dominant = s.text as f32 >= 0.6 * root_text as f32 && s.text >= 200;
     match node.tag {
         Tag::Nav => return true,
-        Tag::Aside | Tag::Footer | Tag::Noscript if !dominant => return true,
+        Tag::Aside | Tag::Footer | Tag::Noscript | Tag::Figcaption if !dominant => return true,
         Tag::Table if !opts.include_tables => return true,
         _ => {}
     }
