@@ -51,23 +51,28 @@ pub fn select(dom: &Dom, st: &[Stat]) -> Vec<u32> {
     with_siblings(dom, st, best)
 }
 
-/// Moves up from a candidate whose parent holds little else than it (a lone wrapper), so that
-/// headings and leads next to the body are not lost.
+/// Moves up from a candidate while the parent holds clearly more clean prose (an article split
+/// over sibling wrappers), or adds little text at all (a lone wrapper, so that headings and
+/// leads next to the body are not lost).
 fn climb(dom: &Dom, st: &[Stat], mut best: u32, _score: f32) -> u32 {
     loop {
         let p = dom.nodes[best as usize].parent;
         if p == NONE || p == 0 || matches!(dom.nodes[p as usize].tag, Tag::Body | Tag::Html) {
             return best;
         }
-        let (pt, bt) = (st[p as usize].text, st[best as usize].text);
-        // The parent adds less than 10% text and is not a link list.
-        if pt as f32 <= bt as f32 * 1.1 && st[p as usize].link_density() < 0.5 {
+        let (ps, bs) = (&st[p as usize], &st[best as usize]);
+        let wrapper = ps.text as f32 <= bs.text as f32 * 1.1;
+        let more_prose = ps.mass >= bs.mass * MASS_GAIN && ps.mass - bs.mass >= 3.0;
+        if (wrapper || more_prose) && ps.link_density() < 0.5 {
             best = p;
         } else {
             return best;
         }
     }
 }
+
+/// Clean prose a parent must add (as a factor) for the selection to widen to it.
+const MASS_GAIN: f32 = 1.3;
 
 fn with_siblings(dom: &Dom, st: &[Stat], best: u32) -> Vec<u32> {
     let parent = dom.nodes[best as usize].parent;

@@ -19,6 +19,9 @@ pub struct Stat {
     pub blocks: u32,
     /// Readability-style content score gathered from the paragraphs below.
     pub score: f32,
+    /// Undecayed sum of the scores of paragraphs below that are outside any boilerplate
+    /// (hinted, `<nav>`, `<aside>`, `<footer>` ...): how much clean prose a subtree holds.
+    pub mass: f32,
 }
 
 impl Stat {
@@ -94,10 +97,22 @@ pub fn compute(dom: &Dom) -> Vec<Stat> {
     st
 }
 
+/// Whether an element marks its subtree as page furniture rather than content.
+pub fn is_furniture(tag: Tag, hint: super::hints::Hint) -> bool {
+    hint.is_boilerplate()
+        || matches!(
+            tag,
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Figcaption | Tag::Noscript
+        )
+}
+
 /// Each paragraph-like block gives its parent a score, and weaker shares to four more ancestors.
 fn propagate_paragraph_scores(dom: &Dom, st: &mut [Stat]) {
+    let mut furniture = vec![false; dom.nodes.len()];
     for i in 0..dom.nodes.len() {
         let node = &dom.nodes[i];
+        let inherited = node.parent != NONE && furniture[node.parent as usize];
+        furniture[i] = inherited || (!node.is_text() && is_furniture(node.tag, node.hint));
         if node.is_text() || !node.tag.is_block() || node.tag.is_heading() {
             continue;
         }
@@ -109,6 +124,13 @@ fn propagate_paragraph_scores(dom: &Dom, st: &mut [Stat]) {
         let score = base * (1.0 - s.own_link_density());
         if score <= 0.0 {
             continue;
+        }
+        if !furniture[i] {
+            let mut anc = i as u32;
+            while anc != NONE {
+                st[anc as usize].mass += score;
+                anc = dom.nodes[anc as usize].parent;
+            }
         }
         let mut anc = node.parent;
         for level in 0..5 {
