@@ -4,3 +4,4 @@
 
 pub mod pii;
 pub mod dedup;
+pub mod extract;
