@@ -8,6 +8,7 @@ VENV=${VENV:-.venv}
 # "pip-name import-name" pairs.
 TOOLS=(
   "trafilatura trafilatura"
+  "lxml_html_clean lxml_html_clean"
   "resiliparse resiliparse"
 )
 for pair in "${TOOLS[@]}"; do
