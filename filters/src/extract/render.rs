@@ -15,6 +15,8 @@ const PARA: u8 = 2;
 pub struct Sink {
     out: String,
     pending: u8,
+    /// The last short heading-like block: (node, output length before it, after it).
+    heading: Option<(u32, usize, usize)>,
 }
 
 impl Sink {
@@ -45,6 +47,21 @@ impl Sink {
         }
         self.pending = 0;
         self.out.push_str(t);
+    }
+
+    /// A heading directly followed by a pruned list of links or a boilerplate box ("Mehr zum
+    /// Thema", "Noticias relacionadas") titles that box: it goes with it.
+    fn drop_orphan_heading(&mut self, dom: &Dom, st: &[Stat], pruned: u32) {
+        let Some((h, start, end)) = self.heading else {
+            return;
+        };
+        let (hn, pn) = (&dom.nodes[h as usize], &dom.nodes[pruned as usize]);
+        let box_like = st[pruned as usize].text >= 30 && pn.tag.is_block();
+        if hn.parent == pn.parent && end == self.out.len() && box_like {
+            self.out.truncate(start);
+            self.pending = PARA;
+            self.heading = None;
+        }
     }
 
     pub fn finish(mut self) -> String {
@@ -82,6 +99,58 @@ pub(crate) fn prune(
     node.tag.is_block() && s.text > 0 && s.link_density() > 0.5
 }
 
+/// Ad labels and share prompts that stand alone as a block, in several languages.
+const LABELS: &[&str] = &[
+    "anzeige",
+    "werbung",
+    "reklama",
+    "publicidad",
+    "publicidade",
+    "publicité",
+    "advertisement",
+    "sponsored",
+    "patrocinado",
+    "gesponsert",
+    "share",
+    "teilen",
+    "compartir",
+    "compartilhe",
+    "partager",
+    "diesen artikel teilen",
+    "artikel teilen",
+    "share this",
+    "share this article",
+    "compartir en",
+    "comparte esta noticia",
+    "compartilhe esta notícia",
+];
+
+/// Whether a short block is only an ad label or a share prompt.
+fn is_label(dom: &Dom, st: &[Stat], id: u32) -> bool {
+    let s = &st[id as usize];
+    if s.text == 0 || s.text > 40 || s.blocks > 0 {
+        return false;
+    }
+    let mut text = String::new();
+    let mut stack = vec![id];
+    while let Some(n) = stack.pop() {
+        let node = &dom.nodes[n as usize];
+        if node.is_text() {
+            text.push_str(dom.text_of(node));
+        }
+        stack.extend(dom.children(n));
+    }
+    let t = text
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    LABELS.contains(&t.as_str())
+}
+
+/// Blocks that title what follows them: headings and short lines without sentence punctuation.
+fn is_heading_like(st: &Stat, tag: Tag) -> bool {
+    tag.is_heading() || (tag.is_block() && st.blocks == 0 && st.text <= 60 && st.own_punct == 0)
+}
+
 /// Cells with short inline text are laid out on one line; layout cells holding blocks are blocks.
 fn is_inline_cell(st: &Stat) -> bool {
     st.blocks == 0 && st.text <= 300
@@ -111,10 +180,19 @@ pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &m
             if tag.is_block() && !cell {
                 sink.brk(break_kind(tag));
             }
+            if let Some((h, start, _)) = sink.heading {
+                if h == id {
+                    sink.heading = Some((h, start, sink.out.len()));
+                }
+            }
             continue;
         }
-        if id != root && prune(dom, st, id, root_text, opts) {
+        if id != root && (prune(dom, st, id, root_text, opts) || is_label(dom, st, id)) {
+            sink.drop_orphan_heading(dom, st, id);
             continue;
+        }
+        if tag.is_block() && is_heading_like(&st[id as usize], tag) {
+            sink.heading = Some((id, sink.out.len(), usize::MAX));
         }
         match tag {
             Tag::Br => {
