@@ -211,3 +211,25 @@ fn empty_and_garbage_input_never_panic() {
 fn same_input_same_output() {
     assert_eq!(extract(NEWS_ES), extract(NEWS_ES));
 }
+
+#[test]
+fn drops_ad_labels_and_headings_of_link_boxes() {
+    let page = r#"<article>
+      <p>Die Regierung in Lima kündigte am Montag, nach langen Verhandlungen, neue Hilfen an.</p>
+      <p>Anzeige</p>
+      <p>Die Hilfen sollen, so das Ministerium, bis Ende des Jahres ausgezahlt werden.</p>
+      <h2>Mehr zum Thema</h2>
+      <ul><li><a href="/1">Proteste in Cusco gehen weiter</a></li>
+          <li><a href="/2">Inflation in Peru sinkt leicht</a></li></ul>
+    </article>"#;
+    let t = extract(page).text;
+    assert!(
+        t.contains("neue Hilfen an.") && t.contains("ausgezahlt werden."),
+        "{t:?}"
+    );
+    assert!(!t.contains("Anzeige"), "{t:?}");
+    assert!(
+        !t.contains("Mehr zum Thema") && !t.contains("Proteste"),
+        "{t:?}"
+    );
+}
