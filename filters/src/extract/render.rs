@@ -96,7 +96,7 @@ pub(crate) fn prune(
         return true;
     }
     // Links inside a paragraph are content; link-dense blocks are menus and link lists.
-    node.tag.is_block() && s.text > 0 && s.link_density() > 0.5
+    node.tag.is_block() && s.text > 0 && s.link_density() > 0.4
 }
 
 /// Ad labels and share prompts that stand alone as a block, in several languages.
