@@ -28,6 +28,13 @@ impl Sink {
         self.pending > 0 || self.out.is_empty() || self.out.ends_with('\n')
     }
 
+    /// Separates table cells laid out on one line.
+    fn cell_separator(&mut self) {
+        if !self.at_line_start() {
+            self.text(" | ", false);
+        }
+    }
+
     fn text(&mut self, t: &str, pre: bool) {
         let t = if pre {
             t
@@ -203,11 +210,7 @@ pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &m
                 sink.brk(PARA);
                 continue;
             }
-            _ if cell => {
-                if !sink.at_line_start() {
-                    sink.text(" | ", false);
-                }
-            }
+            _ if cell => sink.cell_separator(),
             _ if tag.is_block() => sink.brk(break_kind(tag)),
             _ => {}
         }
