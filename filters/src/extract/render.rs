@@ -15,6 +15,8 @@ const PARA: u8 = 2;
 pub struct Sink {
     out: String,
     pending: u8,
+    /// The last short heading-like block: (node, output length before it, after it).
+    heading: Option<(u32, usize, usize)>,
 }
 
 impl Sink {
@@ -24,6 +26,13 @@ impl Sink {
 
     fn at_line_start(&self) -> bool {
         self.pending > 0 || self.out.is_empty() || self.out.ends_with('\n')
+    }
+
+    /// Separates table cells laid out on one line.
+    fn cell_separator(&mut self) {
+        if !self.at_line_start() {
+            self.text(" | ", false);
+        }
     }
 
     fn text(&mut self, t: &str, pre: bool) {
@@ -45,6 +54,21 @@ impl Sink {
         }
         self.pending = 0;
         self.out.push_str(t);
+    }
+
+    /// A heading directly followed by a pruned list of links or a boilerplate box ("Mehr zum
+    /// Thema", "Noticias relacionadas") titles that box: it goes with it.
+    fn drop_orphan_heading(&mut self, dom: &Dom, st: &[Stat], pruned: u32) {
+        let Some((h, start, end)) = self.heading else {
+            return;
+        };
+        let (hn, pn) = (&dom.nodes[h as usize], &dom.nodes[pruned as usize]);
+        let box_like = st[pruned as usize].text >= 30 && pn.tag.is_block();
+        if hn.parent == pn.parent && end == self.out.len() && box_like {
+            self.out.truncate(start);
+            self.pending = PARA;
+            self.heading = None;
+        }
     }
 
     pub fn finish(mut self) -> String {
@@ -79,7 +103,59 @@ pub(crate) fn prune(
         return true;
     }
     // Links inside a paragraph are content; link-dense blocks are menus and link lists.
-    node.tag.is_block() && s.text > 0 && s.link_density() > 0.5
+    node.tag.is_block() && s.text > 0 && s.link_density() > 0.4
+}
+
+/// Ad labels and share prompts that stand alone as a block, in several languages.
+const LABELS: &[&str] = &[
+    "anzeige",
+    "werbung",
+    "reklama",
+    "publicidad",
+    "publicidade",
+    "publicité",
+    "advertisement",
+    "sponsored",
+    "patrocinado",
+    "gesponsert",
+    "share",
+    "teilen",
+    "compartir",
+    "compartilhe",
+    "partager",
+    "diesen artikel teilen",
+    "artikel teilen",
+    "share this",
+    "share this article",
+    "compartir en",
+    "comparte esta noticia",
+    "compartilhe esta notícia",
+];
+
+/// Whether a short block is only an ad label or a share prompt.
+fn is_label(dom: &Dom, st: &[Stat], id: u32) -> bool {
+    let s = &st[id as usize];
+    if s.text == 0 || s.text > 40 || s.blocks > 0 {
+        return false;
+    }
+    let mut text = String::new();
+    let mut stack = vec![id];
+    while let Some(n) = stack.pop() {
+        let node = &dom.nodes[n as usize];
+        if node.is_text() {
+            text.push_str(dom.text_of(node));
+        }
+        stack.extend(dom.children(n));
+    }
+    let t = text
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    LABELS.contains(&t.as_str())
+}
+
+/// Blocks that title what follows them: headings and short lines without sentence punctuation.
+fn is_heading_like(st: &Stat, tag: Tag) -> bool {
+    tag.is_heading() || (tag.is_block() && st.blocks == 0 && st.text <= 60 && st.own_punct == 0)
 }
 
 /// Cells with short inline text are laid out on one line; layout cells holding blocks are blocks.
@@ -111,10 +187,19 @@ pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &m
             if tag.is_block() && !cell {
                 sink.brk(break_kind(tag));
             }
+            if let Some((h, start, _)) = sink.heading {
+                if h == id {
+                    sink.heading = Some((h, start, sink.out.len()));
+                }
+            }
             continue;
         }
-        if id != root && prune(dom, st, id, root_text, opts) {
+        if id != root && (prune(dom, st, id, root_text, opts) || is_label(dom, st, id)) {
+            sink.drop_orphan_heading(dom, st, id);
             continue;
+        }
+        if tag.is_block() && is_heading_like(&st[id as usize], tag) {
+            sink.heading = Some((id, sink.out.len(), usize::MAX));
         }
         match tag {
             Tag::Br => {
@@ -125,11 +210,7 @@ pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &m
                 sink.brk(PARA);
                 continue;
             }
-            _ if cell => {
-                if !sink.at_line_start() {
-                    sink.text(" | ", false);
-                }
-            }
+            _ if cell => sink.cell_separator(),
             _ if tag.is_block() => sink.brk(break_kind(tag)),
             _ => {}
         }

@@ -47,14 +47,14 @@ pub fn select(dom: &Dom, st: &[Stat]) -> Vec<u32> {
     if best == NONE {
         return vec![0];
     }
-    let best = climb(dom, st, best, best_score);
+    let best = climb(dom, st, best);
     with_siblings(dom, st, best)
 }
 
 /// Moves up from a candidate while the parent holds clearly more clean prose (an article split
 /// over sibling wrappers), or adds little text at all (a lone wrapper, so that headings and
 /// leads next to the body are not lost).
-fn climb(dom: &Dom, st: &[Stat], mut best: u32, _score: f32) -> u32 {
+fn climb(dom: &Dom, st: &[Stat], mut best: u32) -> u32 {
     loop {
         let p = dom.nodes[best as usize].parent;
         if p == NONE || p == 0 || matches!(dom.nodes[p as usize].tag, Tag::Body | Tag::Html) {

@@ -124,7 +124,10 @@ impl<'a> Tokenizer<'a> {
             let name_end = scan_name(b, i + 2);
             let tag = Tag::from_name(&b[i + 2..name_end]);
             // Attributes on end tags are parsed (quotes respected) and ignored.
-            let (_, gt) = scan_attrs(b, name_end)?;
+            let Some((_, gt)) = scan_attrs(b, name_end) else {
+                self.pos = b.len();
+                return None;
+            };
             self.pos = gt + 1;
             return Some(Token::End(tag));
         }
@@ -357,6 +360,10 @@ mod tests {
         assert_eq!(toks("x<div class=\"unterminated"), vec![Token::Text("x")]);
         assert_eq!(toks("<!-- never closed"), vec![]);
         assert_eq!(toks("<title>T&amp;C"), toks("<title>T&amp;C</title>"));
+        assert_eq!(
+            toks("a</body></html"),
+            vec![Token::Text("a"), Token::End(Tag::Body)]
+        );
     }
 
     #[test]
