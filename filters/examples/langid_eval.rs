@@ -28,7 +28,11 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
     if let (Some(train), Some(out)) = (flag("--train"), flag("--out")) {
         let data = load_dir(train)?;
         let t = Instant::now();
@@ -43,10 +47,18 @@ fn run() -> Result<(), String> {
         let model = Model::train(&data, &opts);
         let bytes = model.to_bytes();
         std::fs::write(out, &bytes).map_err(|e| format!("writing {out}: {e}"))?;
-        println!("trained {} labels in {:.1} s -> {out} ({} bytes)", model.labels().len(), t.elapsed().as_secs_f64(), bytes.len());
+        println!(
+            "trained {} labels in {:.1} s -> {out} ({} bytes)",
+            model.labels().len(),
+            t.elapsed().as_secs_f64(),
+            bytes.len()
+        );
         return Ok(());
     }
-    let dir = args.first().filter(|a| !a.starts_with("--")).ok_or("usage: langid_eval DIR [--model FILE] [--no-whatlang] [--predictions FILE]")?;
+    let dir = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .ok_or("usage: langid_eval DIR [--model FILE] [--no-whatlang] [--predictions FILE]")?;
     let owned;
     let model = match flag("--model") {
         Some(path) => {
@@ -56,7 +68,10 @@ fn run() -> Result<(), String> {
         }
         None => Model::embedded(),
     };
-    let opts = DetectOptions { whatlang: !args.iter().any(|a| a == "--no-whatlang"), ..DetectOptions::default() };
+    let opts = DetectOptions {
+        whatlang: !args.iter().any(|a| a == "--no-whatlang"),
+        ..DetectOptions::default()
+    };
     let data = load_dir(dir)?;
     let mut preds = match flag("--predictions") {
         Some(p) => Some(std::fs::File::create(p).map_err(|e| format!("creating {p}: {e}"))?),
@@ -70,7 +85,8 @@ fn run() -> Result<(), String> {
         for line in lines {
             let d = model.detect_with(line, &opts);
             if let Some(f) = preds.as_mut() {
-                writeln!(f, "{label}\t{}\t{:.4}\t{line}", d.lang, d.score).map_err(|e| e.to_string())?;
+                writeln!(f, "{label}\t{}\t{:.4}\t{line}", d.lang, d.score)
+                    .map_err(|e| e.to_string())?;
             }
             if d.lang == *label {
                 ok += 1;
@@ -81,19 +97,29 @@ fn run() -> Result<(), String> {
         let acc = ok as f64 / lines.len().max(1) as f64;
         let mut wrong: Vec<_> = wrong.into_iter().collect();
         wrong.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let errs: Vec<String> = wrong.iter().take(4).map(|(l, n)| format!("{l}:{n}")).collect();
+        let errs: Vec<String> = wrong
+            .iter()
+            .take(4)
+            .map(|(l, n)| format!("{l}:{n}"))
+            .collect();
         println!("{label} | {} | {acc:.4} | {}", lines.len(), errs.join(" "));
         accs.push(acc);
     }
     let macro_acc = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
     let min = accs.iter().copied().fold(1.0, f64::min);
-    println!("macro accuracy {macro_acc:.4} over {} labels (lowest {min:.4})", accs.len());
+    println!(
+        "macro accuracy {macro_acc:.4} over {} labels (lowest {min:.4})",
+        accs.len()
+    );
     speed(model, &data, &opts);
     Ok(())
 }
 
 fn speed(model: &Model, data: &Data, opts: &DetectOptions) {
-    let lines: Vec<&str> = data.iter().flat_map(|(_, l)| l.iter().map(String::as_str)).collect();
+    let lines: Vec<&str> = data
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(String::as_str))
+        .collect();
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
     let mut sink = 0usize;
     let mut best = f64::INFINITY;
@@ -125,11 +151,20 @@ fn load_dir(dir: &str) -> Result<Data, String> {
         if path.extension().and_then(|e| e.to_str()) != Some("txt") {
             continue;
         }
-        let Some(label) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
+        let Some(label) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string)
+        else {
             continue;
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let lines = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let lines = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
         out.insert(label, lines);
     }
     Ok(out.into_iter().collect())

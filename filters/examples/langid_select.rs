@@ -52,7 +52,9 @@ fn main() {
         let model = Model::train(&fit, &opts);
         let secs = t.elapsed().as_secs_f64();
         let full = score(&model, &held, |l| l.to_string());
-        let short = score(&model, &held, |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+        let short = score(&model, &held, |l| {
+            l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        });
         println!(
             "{cfg} | {secs:.1} | {:.4} | {:.3} ({}) | {:.4} | {:.3} ({}) | {:.2}",
             full.0,
@@ -64,7 +66,11 @@ fn main() {
             model.to_bytes().len() as f64 / 1e6
         );
         if let Some(ood) = std::env::var_os("SELECT_COVERAGE") {
-            coverage_report(&model, &held, &load_dir(&ood.to_string_lossy()).unwrap_or_default());
+            coverage_report(
+                &model,
+                &held,
+                &load_dir(&ood.to_string_lossy()).unwrap_or_default(),
+            );
         }
         if std::env::var_os("SELECT_VERBOSE").is_some() {
             println!("  per label (full): {}", full.3);
@@ -93,7 +99,11 @@ fn score(model: &Model, held: &Data, cut: impl Fn(&str) -> String) -> (f64, f64,
             } else {
                 *wrong.entry(got).or_default() += 1;
                 if std::env::var_os("SELECT_ERRORS").is_some() {
-                    eprintln!("{label} {:?}: {}", model.detect_with(&cut(l), &dopts).top, cut(l));
+                    eprintln!(
+                        "{label} {:?}: {}",
+                        model.detect_with(&cut(l), &dopts).top,
+                        cut(l)
+                    );
                 }
             }
         }
@@ -107,7 +117,10 @@ fn score(model: &Model, held: &Data, cut: impl Fn(&str) -> String) -> (f64, f64,
         accs.push((acc, label.clone()));
     }
     let macro_acc = accs.iter().map(|a| a.0).sum::<f64>() / accs.len().max(1) as f64;
-    let worst = accs.iter().cloned().fold((1.0, String::new()), |w, a| if a.0 < w.0 { a } else { w });
+    let worst = accs
+        .iter()
+        .cloned()
+        .fold((1.0, String::new()), |w, a| if a.0 < w.0 { a } else { w });
     (macro_acc, worst.0, worst.1, listing)
 }
 
@@ -116,7 +129,9 @@ fn split(data: &Data) -> (Data, Data) {
     let mut held = Vec::new();
     for (label, lines) in data {
         let (h, f): (Vec<String>, Vec<String>) = lines.iter().cloned().partition(|l| {
-            let h = l.bytes().fold(0x51_7cc1_b727_220au64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+            let h = l.bytes().fold(0x51_7cc1_b727_220au64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
             (h >> 7) % 10 == 3
         });
         fit.push((label.clone(), f));
@@ -151,11 +166,19 @@ fn load_dir(dir: &str) -> std::io::Result<Data> {
         if path.extension().and_then(|e| e.to_str()) != Some("txt") {
             continue;
         }
-        let Some(label) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
+        let Some(label) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string)
+        else {
             continue;
         };
         let text = std::fs::read_to_string(&path)?;
-        let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
         out.insert(label, lines);
     }
     Ok(out.into_iter().collect())
@@ -231,7 +254,10 @@ fn perceptron_run(fit: &Data, held: &Data, epochs: usize) {
             accs.push((ok as f64 / lines.len().max(1) as f64, label.clone()));
         }
         let m = accs.iter().map(|a| a.0).sum::<f64>() / accs.len().max(1) as f64;
-        let worst = accs.iter().cloned().fold((1.0, String::new()), |w, a| if a.0 < w.0 { a } else { w });
+        let worst = accs
+            .iter()
+            .cloned()
+            .fold((1.0, String::new()), |w, a| if a.0 < w.0 { a } else { w });
         (m, worst.0, worst.1)
     };
     let full = eval(&|l: &str| l.to_string());
@@ -246,17 +272,33 @@ fn perceptron_run(fit: &Data, held: &Data, epochs: usize) {
 fn coverage_report(model: &Model, held: &Data, ood: &Data) {
     let q = |mut v: Vec<f32>| -> String {
         v.sort_by(f32::total_cmp);
-        let at = |p: f64| v.get(((v.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(f32::NAN);
-        format!("p1={:.2} p5={:.2} p50={:.2} p95={:.2}", at(0.01), at(0.05), at(0.5), at(0.95))
+        let at = |p: f64| {
+            v.get(((v.len() as f64 - 1.0) * p) as usize)
+                .copied()
+                .unwrap_or(f32::NAN)
+        };
+        format!(
+            "p1={:.2} p5={:.2} p50={:.2} p95={:.2}",
+            at(0.01),
+            at(0.05),
+            at(0.5),
+            at(0.95)
+        )
     };
     for (name, data) in [("held", held), ("other", ood)] {
         for (label, lines) in data {
             let cov: Vec<f32> = lines.iter().map(|l| model.coverage(l)).collect();
             let short: Vec<f32> = lines
                 .iter()
-                .map(|l| model.coverage(&l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")))
+                .map(|l| {
+                    model.coverage(&l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+                })
                 .collect();
-            println!("  coverage {name} {label}: {} | 3 words: {}", q(cov), q(short));
+            println!(
+                "  coverage {name} {label}: {} | 3 words: {}",
+                q(cov),
+                q(short)
+            );
         }
     }
 }

@@ -142,7 +142,11 @@ impl Model {
             return Detection::und();
         }
         if !stats.is_latin() {
-            return if opts.whatlang { whatlang_only(text) } else { Detection::und() };
+            return if opts.whatlang {
+                whatlang_only(text)
+            } else {
+                Detection::und()
+            };
         }
         let mut acc = Vec::new();
         let mut buf = Vec::new();
@@ -171,7 +175,8 @@ impl Model {
     /// Share of the text's 4-grams that occur in some training text of this model (1 when it has
     /// none): low values mean the text resembles nothing the model was trained on.
     pub fn coverage(&self, text: &str) -> f32 {
-        self.sum_text(text, &mut Vec::new(), &mut Vec::new()).coverage
+        self.sum_text(text, &mut Vec::new(), &mut Vec::new())
+            .coverage
     }
 
     /// The three most likely labels of a posterior, best first (ties: label order).
@@ -199,7 +204,11 @@ impl Model {
         }
         let score = info.confidence() as f32;
         let mut out = vec![(code.to_string(), score)];
-        out.extend(top.iter().take(2).map(|(l, p)| (l.clone(), p * (1.0 - score))));
+        out.extend(
+            top.iter()
+                .take(2)
+                .map(|(l, p)| (l.clone(), p * (1.0 - score))),
+        );
         Some(Detection {
             lang: code.to_string(),
             score,
@@ -215,9 +224,7 @@ fn is_major(label: &str) -> bool {
 /// whatlang restricted to Latin-script languages (the model's script).
 fn latin_detector() -> &'static Detector {
     static DETECTOR: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
-    DETECTOR.get_or_init(|| {
-        Detector::with_allowlist(Script::Latin.langs().to_vec())
-    })
+    DETECTOR.get_or_init(|| Detector::with_allowlist(Script::Latin.langs().to_vec()))
 }
 
 fn whatlang_only(text: &str) -> Detection {

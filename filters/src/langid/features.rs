@@ -238,7 +238,12 @@ mod tests {
 
     #[test]
     fn apostrophe_variants_normalise_alike() {
-        let forms = ["jach'a ch'aki", "jach’a ch‘aki", "jachʼa chˈaki", "jach´a ch`aki"];
+        let forms = [
+            "jach'a ch'aki",
+            "jach’a ch‘aki",
+            "jachʼa chˈaki",
+            "jach´a ch`aki",
+        ];
         for f in forms {
             assert_eq!(normalise(f), "jach'a ch'aki", "{f}");
             assert_eq!(features(f), features(forms[0]), "{f}");
@@ -268,7 +273,10 @@ mod tests {
 
     #[test]
     fn case_and_separators_do_not_change_features() {
-        assert_eq!(features("Mba'éichapa  reiko?"), features("mba'éichapa reiko"));
+        assert_eq!(
+            features("Mba'éichapa  reiko?"),
+            features("mba'éichapa reiko")
+        );
         assert_ne!(features("mba'éichapa reiko"), features("mbaéichapa reiko"));
     }
 

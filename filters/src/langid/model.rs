@@ -68,7 +68,10 @@ impl Model {
         let stride = n.div_ceil(8).max(1) * 8;
         let buckets = 1usize << spec.bucket_bits;
         let mut weights = vec![0u8; buckets * stride];
-        for (dst, src) in weights.chunks_exact_mut(stride).zip(rows.chunks_exact(n.max(1))) {
+        for (dst, src) in weights
+            .chunks_exact_mut(stride)
+            .zip(rows.chunks_exact(n.max(1)))
+        {
             dst[..n].copy_from_slice(src);
         }
         Model {
@@ -149,8 +152,15 @@ impl Model {
                 }
             });
         }
-        let coverage = if probes == 0 { 1.0 } else { known as f32 / probes as f32 };
-        TextSums { features: n, coverage }
+        let coverage = if probes == 0 {
+            1.0
+        } else {
+            known as f32 / probes as f32
+        };
+        TextSums {
+            features: n,
+            coverage,
+        }
     }
 
     /// Calibrated posterior over the labels from summed weights (`sums[i]`, lower = more likely).
@@ -197,18 +207,23 @@ impl Model {
 
     /// Decodes a model written by [`Model::to_bytes`], checking its structure and checksum.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, LangIdError> {
-        let body_len = bytes
-            .len()
-            .checked_sub(8)
-            .ok_or(LangIdError::Truncated { offset: bytes.len() })?;
+        let body_len = bytes.len().checked_sub(8).ok_or(LangIdError::Truncated {
+            offset: bytes.len(),
+        })?;
         let (body, sum) = bytes.split_at(body_len);
-        let mut r = Reader { bytes: body, pos: 0 };
+        let mut r = Reader {
+            bytes: body,
+            pos: 0,
+        };
         if r.take(8)? != MAGIC {
             return Err(LangIdError::BadMagic);
         }
         let version = r.u32()?;
         if version != VERSION {
-            return Err(LangIdError::Version { found: version, expected: VERSION });
+            return Err(LangIdError::Version {
+                found: version,
+                expected: VERSION,
+            });
         }
         let head = r.take(4)?;
         let spec = FeatureSpec {
@@ -222,12 +237,18 @@ impl Model {
             || usize::from(spec.max_order) > MAX_ORDER
             || !(8..=26).contains(&spec.bucket_bits);
         if bad_spec {
-            return Err(LangIdError::Invalid { offset: 12, what: "feature parameters" });
+            return Err(LangIdError::Invalid {
+                offset: 12,
+                what: "feature parameters",
+            });
         }
         let step = f32::from_le_bytes(r.array()?);
         let temperature = f32::from_le_bytes(r.array()?);
         if !(step > 0.0 && temperature > 0.0 && step.is_finite() && temperature.is_finite()) {
-            return Err(LangIdError::Invalid { offset: 16, what: "step or temperature" });
+            return Err(LangIdError::Invalid {
+                offset: 16,
+                what: "step or temperature",
+            });
         }
         let labels = read_labels(&mut r)?;
         let rows = r.take(labels.len() << spec.bucket_bits)?;
@@ -237,26 +258,41 @@ impl Model {
             .map(|c| c.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b)))
             .collect();
         if r.pos != body.len() {
-            return Err(LangIdError::Invalid { offset: r.pos, what: "trailing bytes" });
+            return Err(LangIdError::Invalid {
+                offset: r.pos,
+                what: "trailing bytes",
+            });
         }
         if fnv1a(body).to_le_bytes() != sum {
             return Err(LangIdError::Checksum);
         }
-        Ok(Model::from_rows(labels, spec, rows, step, temperature, seen))
+        Ok(Model::from_rows(
+            labels,
+            spec,
+            rows,
+            step,
+            temperature,
+            seen,
+        ))
     }
 }
 
 fn read_labels(r: &mut Reader<'_>) -> Result<Vec<String>, LangIdError> {
     let n = r.u32()? as usize;
     if n == 0 || n > 4096 {
-        return Err(LangIdError::Invalid { offset: r.pos - 4, what: "label count" });
+        return Err(LangIdError::Invalid {
+            offset: r.pos - 4,
+            what: "label count",
+        });
     }
     let mut labels = Vec::with_capacity(n);
     for _ in 0..n {
         let at = r.pos;
         let len = usize::from(r.take(1)?[0]);
-        let label = std::str::from_utf8(r.take(len)?)
-            .map_err(|_| LangIdError::Invalid { offset: at, what: "label is not UTF-8" })?;
+        let label = std::str::from_utf8(r.take(len)?).map_err(|_| LangIdError::Invalid {
+            offset: at,
+            what: "label is not UTF-8",
+        })?;
         labels.push(label.to_string());
     }
     Ok(labels)
@@ -308,10 +344,24 @@ mod tests {
     use super::*;
 
     fn tiny() -> Model {
-        let spec = FeatureSpec { min_order: 1, max_order: 3, bucket_bits: 8, cross_words: true };
+        let spec = FeatureSpec {
+            min_order: 1,
+            max_order: 3,
+            bucket_bits: 8,
+            cross_words: true,
+        };
         let rows: Vec<u8> = (0..256 * 3).map(|i| (i * 7 % 251) as u8).collect();
-        let seen = (0..1u64 << (SEEN_BITS - 6)).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
-        Model::from_rows(vec!["grn".into(), "que".into(), "spa".into()], spec, &rows, 0.05, 1.5, seen)
+        let seen = (0..1u64 << (SEEN_BITS - 6))
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        Model::from_rows(
+            vec!["grn".into(), "que".into(), "spa".into()],
+            spec,
+            &rows,
+            0.05,
+            1.5,
+            seen,
+        )
     }
 
     #[test]
@@ -325,14 +375,26 @@ mod tests {
     #[test]
     fn corrupt_bytes_are_refused_with_a_reason() {
         let bytes = tiny().to_bytes();
-        assert!(matches!(Model::from_bytes(&bytes[..20]), Err(LangIdError::Truncated { .. })));
-        assert!(matches!(Model::from_bytes(b"short"), Err(LangIdError::Truncated { .. })));
+        assert!(matches!(
+            Model::from_bytes(&bytes[..20]),
+            Err(LangIdError::Truncated { .. })
+        ));
+        assert!(matches!(
+            Model::from_bytes(b"short"),
+            Err(LangIdError::Truncated { .. })
+        ));
         let mut edited = bytes.clone();
         edited[100] ^= 1;
-        assert!(matches!(Model::from_bytes(&edited), Err(LangIdError::Checksum)));
+        assert!(matches!(
+            Model::from_bytes(&edited),
+            Err(LangIdError::Checksum)
+        ));
         let mut magic = bytes;
         magic[0] = b'X';
-        assert!(matches!(Model::from_bytes(&magic), Err(LangIdError::BadMagic)));
+        assert!(matches!(
+            Model::from_bytes(&magic),
+            Err(LangIdError::BadMagic)
+        ));
     }
 
     #[test]

@@ -100,11 +100,19 @@ pub fn label_document(model: &Model, text: &str, opts: &SpanOptions) -> DocLang 
     let stats = TextStats::of(text);
     let n = model.labels.len();
     if stats.is_und() || n == 0 {
-        return DocLang { lang: UND.into(), score: 0.0, spans: Vec::new() };
+        return DocLang {
+            lang: UND.into(),
+            score: 0.0,
+            spans: Vec::new(),
+        };
     }
     let (words, emissions) = word_scores(model, text);
     if words.is_empty() {
-        return DocLang { lang: UND.into(), score: 0.0, spans: Vec::new() };
+        return DocLang {
+            lang: UND.into(),
+            score: 0.0,
+            spans: Vec::new(),
+        };
     }
     let path = best_path(&words, &emissions, n, opts);
     let mut runs: Vec<(usize, usize)> = Vec::new(); // word index ranges
@@ -151,7 +159,11 @@ fn word_scores(model: &Model, text: &str) -> (Vec<Word>, Vec<f32>) {
                 0.0
             }
         }));
-        words.push(Word { start: r.start, end: r.end, brk });
+        words.push(Word {
+            start: r.start,
+            end: r.end,
+            brk,
+        });
         prev_end = r.end;
     }
     (words, emissions)
@@ -169,7 +181,11 @@ fn best_path(words: &[Word], emissions: &[f32], n: usize, opts: &SpanOptions) ->
         let (best, best_score) = argmax(&score);
         for c in 0..n {
             let switched = best_score - cost;
-            let (from, s) = if score[c] >= switched { (c, score[c]) } else { (best, switched) };
+            let (from, s) = if score[c] >= switched {
+                (c, score[c])
+            } else {
+                (best, switched)
+            };
             next[c] = s + emissions[w * n + c];
             back.push(from as u16);
         }
@@ -185,12 +201,23 @@ fn best_path(words: &[Word], emissions: &[f32], n: usize, opts: &SpanOptions) ->
 fn argmax(v: &[f32]) -> (usize, f32) {
     v.iter()
         .enumerate()
-        .fold((0, f32::NEG_INFINITY), |(bi, bs), (i, &s)| if s > bs { (i, s) } else { (bi, bs) })
+        .fold((0, f32::NEG_INFINITY), |(bi, bs), (i, &s)| {
+            if s > bs {
+                (i, s)
+            } else {
+                (bi, bs)
+            }
+        })
 }
 
 fn span_of(model: &Model, text: &str, start: usize, end: usize) -> LangSpan {
     let Detection { lang, score, .. } = model.detect(&text[start..end]);
-    LangSpan { start: start as u32, end: end as u32, lang, score }
+    LangSpan {
+        start: start as u32,
+        end: end as u32,
+        lang,
+        score,
+    }
 }
 
 fn letters(text: &str, s: &LangSpan) -> usize {
@@ -261,13 +288,14 @@ fn doc_label(spans: Vec<LangSpan>) -> DocLang {
             None => totals.push((&s.lang, bytes, f64::from(s.score) * bytes as f64)),
         }
     }
-    let best = totals
-        .iter()
-        .filter(|t| t.0 != UND)
-        .fold(None::<&(&str, u64, f64)>, |b, t| match b {
-            Some(b) if b.1 >= t.1 => Some(b),
-            _ => Some(t),
-        });
+    let best =
+        totals
+            .iter()
+            .filter(|t| t.0 != UND)
+            .fold(None::<&(&str, u64, f64)>, |b, t| match b {
+                Some(b) if b.1 >= t.1 => Some(b),
+                _ => Some(t),
+            });
     let (lang, score) = match best {
         Some(&(l, bytes, weighted)) => (l.to_string(), (weighted / bytes.max(1) as f64) as f32),
         None => (UND.to_string(), 0.0),

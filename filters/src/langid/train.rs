@@ -75,7 +75,14 @@ impl Counts {
     }
 
     /// Counts the features of one line; marks its n-grams of the seen order in `seen`.
-    fn add_line(&mut self, spec: FeatureSpec, label: usize, line: &str, buf: &mut Vec<u32>, seen: &mut [u64]) {
+    fn add_line(
+        &mut self,
+        spec: FeatureSpec,
+        label: usize,
+        line: &str,
+        buf: &mut Vec<u32>,
+        seen: &mut [u64],
+    ) {
         let row = &mut self.counts[label * self.buckets..(label + 1) * self.buckets];
         let shift = 64 - u32::from(spec.bucket_bits);
         let order = Model::seen_order(spec);
@@ -176,11 +183,16 @@ impl Model {
             1.0
         } else {
             let (rows, step) = fit.quantise(opts.alpha, opts.clamp_nats);
-            let provisional = Model::from_rows(labels.clone(), spec, &rows, step, 1.0, seen_fit.clone());
+            let provisional =
+                Model::from_rows(labels.clone(), spec, &rows, step, 1.0, seen_fit.clone());
             fit_temperature(&provisional, &calibration)
         };
         fit.merge(&held);
-        let seen = seen_fit.iter().zip(&seen_held).map(|(a, b)| a | b).collect();
+        let seen = seen_fit
+            .iter()
+            .zip(&seen_held)
+            .map(|(a, b)| a | b)
+            .collect();
         let (rows, step) = fit.quantise(opts.alpha, opts.clamp_nats);
         Model::from_rows(labels, spec, &rows, step, temperature, seen)
     }
@@ -238,17 +250,29 @@ mod tests {
         vec![
             (
                 "spa".into(),
-                lines(&["el perro come en la casa", "la niña canta una canción", "vamos a la escuela"]),
+                lines(&[
+                    "el perro come en la casa",
+                    "la niña canta una canción",
+                    "vamos a la escuela",
+                ]),
             ),
             (
                 "que".into(),
-                lines(&["allinllachu kachkanki", "wasiykiman risaq paqarin", "ñuqaqa runasimita rimani"]),
+                lines(&[
+                    "allinllachu kachkanki",
+                    "wasiykiman risaq paqarin",
+                    "ñuqaqa runasimita rimani",
+                ]),
             ),
         ]
     }
 
     fn opts() -> TrainOptions {
-        TrainOptions { bucket_bits: 12, calibration_every: 2, ..TrainOptions::default() }
+        TrainOptions {
+            bucket_bits: 12,
+            calibration_every: 2,
+            ..TrainOptions::default()
+        }
     }
 
     #[test]
@@ -259,7 +283,10 @@ mod tests {
         let mut reversed = data();
         reversed.reverse();
         assert_eq!(Model::train(&reversed, &opts()).to_bytes(), a);
-        let other = TrainOptions { alpha: 0.5, ..opts() };
+        let other = TrainOptions {
+            alpha: 0.5,
+            ..opts()
+        };
         assert_ne!(Model::train(&data(), &other).to_bytes(), a);
     }
 
