@@ -108,7 +108,7 @@ fn score(model: &Model, held: &Data, cut: impl Fn(&str) -> String) -> (f64, f64,
             }
         }
         let mut wrong: Vec<_> = wrong.into_iter().collect();
-        wrong.sort_by(|a, b| b.1.cmp(&a.1));
+        wrong.sort_by_key(|w| std::cmp::Reverse(w.1));
         if !wrong.is_empty() && std::env::var_os("SELECT_VERBOSE").is_some() {
             listing.push_str(&format!("[{label} -> {:?}] ", &wrong[..wrong.len().min(3)]));
         }
