@@ -19,9 +19,9 @@ pub struct SpanOptions {
     pub word_switch_cost: f32,
     /// Cost of changing language after `.`, `!`, `?`, `;`, `:` or a quote (default 6).
     pub sentence_switch_cost: f32,
-    /// Cost of changing language at a line break (default 3).
+    /// Cost of changing language at a line break (default 1).
     pub line_switch_cost: f32,
-    /// Cost of changing language at a blank line (default 1).
+    /// Cost of changing language at a blank line (default 0.5).
     pub paragraph_switch_cost: f32,
     /// Spans with fewer letters than this join their longer neighbour (default 12).
     pub min_span_letters: usize,
@@ -32,8 +32,8 @@ impl Default for SpanOptions {
         SpanOptions {
             word_switch_cost: 12.0,
             sentence_switch_cost: 6.0,
-            line_switch_cost: 3.0,
-            paragraph_switch_cost: 1.0,
+            line_switch_cost: 1.0,
+            paragraph_switch_cost: 0.5,
             min_span_letters: 12,
         }
     }
@@ -301,4 +301,51 @@ fn doc_label(spans: Vec<LangSpan>) -> DocLang {
         None => (UND.to_string(), 0.0),
     };
     DocLang { lang, score, spans }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaks_are_read_from_the_gap() {
+        assert_eq!(break_kind(" "), Break::Word);
+        assert_eq!(break_kind(", "), Break::Word);
+        assert_eq!(break_kind(". "), Break::Sentence);
+        assert_eq!(break_kind(" «"), Break::Sentence);
+        assert_eq!(break_kind(".\n"), Break::Line);
+        assert_eq!(break_kind("\n \n"), Break::Paragraph);
+    }
+
+    fn words(breaks: &[Break]) -> Vec<Word> {
+        breaks
+            .iter()
+            .map(|&brk| Word {
+                start: 0,
+                end: 0,
+                brk,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn switching_needs_more_evidence_than_its_cost() {
+        let opts = SpanOptions::default();
+        // Two labels; word 2 mildly prefers label 1 (by 4 nats < word cost 12): no switch.
+        let e = [0.0, -5.0, 0.0, -5.0, -4.0, 0.0, 0.0, -5.0];
+        assert_eq!(
+            best_path(&words(&[Break::Word; 4]), &e, 2, &opts),
+            [0, 0, 0, 0]
+        );
+        // Three words strongly for label 1 (3 × 9 nats > 2 switches × 12): they switch.
+        let e = [0.0, -30.0, -9.0, 0.0, -9.0, 0.0, -9.0, 0.0, 0.0, -30.0];
+        assert_eq!(
+            best_path(&words(&[Break::Word; 5]), &e, 2, &opts),
+            [0, 1, 1, 1, 0]
+        );
+        // At line breaks a single line's evidence is enough.
+        let e = [0.0, -9.0, -3.0, 0.0, 0.0, -9.0];
+        let b = [Break::Word, Break::Line, Break::Line];
+        assert_eq!(best_path(&words(&b), &e, 2, &opts), [0, 1, 0]);
+    }
 }
