@@ -13,6 +13,6 @@ BIN=${CARGO_TARGET_DIR:-target}/release/examples/langid_eval
 "$BIN" "$DEV" --no-whatlang > "$OUT/minga-no-whatlang.txt"
 "$BIN" "$DEV" --predictions "$OUT/predictions.tsv" > "$OUT/minga.txt"
 cat "$OUT/minga.txt"
-SPEED=$(sed -n 's/^speed: .*-> \([0-9]*\) lines\/s, \([0-9.]*\) MB\/s.*/\1 lines\/s, \2 MB\/s/p' "$OUT/minga.txt")
+SPEED=$(sed -n 's/^speed: .*-> \([0-9]*\) lines\/s, \([0-9.]*\) MB\/s.*per CPU-second: \([0-9.]*\).*/\1 lines\/s, \2 MB\/s (\3 MB\/s per CPU-second)/p' "$OUT/minga.txt")
 .venv/bin/python bench/langid_peers.py "$DEV" --minga-predictions "$OUT/predictions.tsv" \
   --minga-speed "$SPEED" | tee "$OUT/table.md"
