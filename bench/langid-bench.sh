@@ -3,6 +3,8 @@
 # Usage: bench/langid-bench.sh [DEV_DIR]   (default ../shared/data/langid/dev)
 # Writes bench/out/langid/{minga.txt,minga-no-whatlang.txt,predictions.tsv,table.md}.
 set -euo pipefail
+# One thread for every tool (numpy under langid.py would otherwise start a BLAS thread pool).
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 DEV=${1:-../shared/data/langid/dev}
 OUT=bench/out/langid
