@@ -16,6 +16,7 @@ BENCH_TOOLS=(
   "resiliparse==2.0.0 resiliparse"
   "warcio==1.8.1 warcio"
   "trafilatura==2.3.1 trafilatura"
+  "lxml_html_clean lxml_html_clean"
   "datasketch datasketch"
   "datatrove datatrove"
   "spacy spacy"

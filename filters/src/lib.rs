@@ -5,3 +5,4 @@
 pub mod pii;
 pub mod dedup;
 pub mod extract;
+pub mod langid;
