@@ -27,8 +27,12 @@ def main() -> None:
     args = ap.parse_args()
     texts = [json.loads(line)["text"] for line in open(args.path, encoding="utf-8") if line.strip()]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    # Gopher's default stop words are English; give it minga's list for the language so that it
+    # judges Spanish text as minga does (the work done per document is the same either way).
+    lists = json.load(open("filters/data/stopwords.json", encoding="utf-8"))["languages"]
+    stop_words = lists[args.lang]["words"] if args.lang in lists else None
     filters = {
-        "gopher_quality": GopherQualityFilter(language=args.lang),
+        "gopher_quality": GopherQualityFilter(language=args.lang, stop_words=stop_words),
         "c4_quality": C4QualityFilter(language=args.lang),
         "fineweb_quality": FineWebQualityFilter(language=args.lang),
         "gopher_repetition": GopherRepetitionFilter(language=args.lang),

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release -p minga-filters --example quality_retention -- \
 //!     [--data ../shared/data] [--group 15] [--config thresholds.toml] [--generic] [--show N] [--quantiles SIGNAL,...] [--part all|even|odd]
+//!     [--jsonl FILE:LANG ...]   (evaluate these sets instead)
 //! ```
 
 #[path = "support/corpus.rs"]
@@ -25,6 +26,8 @@ struct Args {
     quantiles: Vec<String>,
     /// Literature files to evaluate: all, even or odd positions.
     part: String,
+    /// Extra JSON-lines sets `(path, lang)` to evaluate instead of the shared data.
+    jsonl: Vec<(String, String)>,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         show: 0,
         quantiles: Vec::new(),
         part: "all".into(),
+        jsonl: Vec::new(),
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let mut it = raw.iter();
@@ -56,6 +60,11 @@ fn parse_args() -> Result<Args, String> {
             "--show" => args.show = value()?.parse().map_err(|_| "--show: a number")?,
             "--quantiles" => args.quantiles.extend(value()?.split(',').map(String::from)),
             "--part" => args.part = value()?,
+            "--jsonl" => {
+                let v = value()?;
+                let (path, lang) = v.rsplit_once(':').ok_or("--jsonl needs FILE:LANG")?;
+                args.jsonl.push((path.to_string(), lang.to_string()));
+            }
             "--generic" => args.config = QualityConfig::generic(),
             "--config" => {
                 let path = value()?;
@@ -151,7 +160,36 @@ fn print_quantiles(names: &[String], rows: &[(String, Tally)]) {
     }
 }
 
+fn read_jsonl(path: &str) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut docs = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", i + 1))?;
+        let t = v.get("text").and_then(|t| t.as_str());
+        docs.push(t.ok_or(format!("{path}:{}: no text", i + 1))?.to_string());
+    }
+    Ok(docs)
+}
+
 fn run(args: Args) -> Result<(), String> {
+    if !args.jsonl.is_empty() {
+        let mut rows = Vec::new();
+        for (path, lang) in &args.jsonl {
+            let docs = read_jsonl(path)?;
+            rows.push((
+                format!("{path} ({lang})"),
+                evaluate(&docs, lang, &args.config, args.show),
+            ));
+        }
+        print_table("JSON-lines sets", &rows);
+        print_quantiles(&args.quantiles, &rows);
+        return Ok(());
+    }
     let dev = args.data.join("langid/dev");
     if !dev.is_dir() {
         return Err(format!("{} not found", dev.display()));

@@ -16,6 +16,9 @@
 use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+/// Ledger reason of a document removed by the block list.
+pub const URL_BLOCKLIST_REASON: &str = "filter.url_blocklist";
+
 /// A malformed list entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: bad URL list entry `{entry}`: {why}")]

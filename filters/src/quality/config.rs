@@ -6,7 +6,9 @@
 //! training text); the user's `[filter]`; the user's `[filter.lang.<code>]`. A per-language
 //! value, shipped or the user's, wins over `[filter]` for that language.
 
-use super::rules::{ThresholdOverrides, Thresholds, RULES};
+use super::rules::{judge, Rejection, ThresholdOverrides, Thresholds, RULES};
+use super::signals::{compute_signals, Signals};
+use super::stopwords::StopWords;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -178,6 +180,30 @@ impl ThresholdTable {
     }
 }
 
+/// Everything a filter stage needs per document: resolved thresholds and the shipped
+/// stop-word lists.
+#[derive(Clone, Debug)]
+pub struct QualityFilter {
+    table: ThresholdTable,
+    stop: &'static StopWords,
+}
+
+impl QualityFilter {
+    pub fn new(config: &QualityConfig) -> Self {
+        QualityFilter {
+            table: config.resolve(),
+            stop: StopWords::embedded(),
+        }
+    }
+
+    /// The signals of `text` (language `lang`) and the first rule they fail, if any.
+    pub fn check(&self, text: &str, lang: &str) -> (Signals, Option<Rejection>) {
+        let signals = compute_signals(text, lang, self.stop);
+        let verdict = judge(&signals, self.table.get(lang));
+        (signals, verdict)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +246,18 @@ mod tests {
         assert!(QualityConfig::from_toml_str("[filter]\nmin_words = true\n").is_err());
         assert!(QualityConfig::from_toml_str("[filter]\nmin_words = \"50\"\n").is_err());
         assert!(is_rule_name("max_short_line_ratio") && !is_rule_name("pii"));
+    }
+
+    #[test]
+    fn filter_uses_the_language_table() {
+        let mut c = QualityConfig::generic();
+        c.lang.insert("grn".into(), ThresholdOverrides::default());
+        c.lang.get_mut("grn").map(|o| o.set("min_words", Some(3.0)));
+        let f = QualityFilter::new(&c);
+        let text = "Che ha'e peteî mbo'ehára ha aiko Paraguáipe. Ko ñe'ẽ ñane mba'e.";
+        assert_eq!(f.check(text, "grn").1, None);
+        let spa = f.check(text, "spa").1.map(|r| r.rule);
+        assert_eq!(spa, Some("min_words"));
     }
 
     #[test]

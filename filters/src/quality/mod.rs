@@ -27,7 +27,7 @@ pub use calibrate::{
     LangCalibration,
 };
 pub use config::{
-    check_lang_keys, is_rule_name, QualityConfig, QualityConfigError, ThresholdTable,
+    check_lang_keys, is_rule_name, QualityConfig, QualityConfigError, QualityFilter, ThresholdTable,
 };
 pub use rules::{judge, Kind, Rejection, Rule, ThresholdOverrides, Thresholds, RULES};
 pub use signals::{compute_signals, Signal, Signals, SHORT_LINE_CHARS, SIGNAL_COUNT, SIGNAL_NAMES};
