@@ -190,7 +190,8 @@ pub fn split_reference_docs(text: &str, group: usize) -> Vec<String> {
     }
     let group = group.max(1);
     let mut docs: Vec<String> = lines.chunks(group).map(|c| c.join("\n")).collect();
-    if docs.len() >= 2 && lines.len() % group != 0 && lines.len() % group < group.div_ceil(2) {
+    let rest = lines.len() % group;
+    if docs.len() >= 2 && rest != 0 && rest < group.div_ceil(2) {
         if let Some(last) = docs.pop() {
             if let Some(prev) = docs.last_mut() {
                 prev.push('\n');
@@ -207,7 +208,7 @@ mod tests {
 
     fn doc(words: usize, word: &str) -> String {
         // Lines of 8 words ending with a period, so the line rules stay quiet.
-        let line: Vec<&str> = std::iter::repeat(word).take(8).collect();
+        let line: Vec<&str> = std::iter::repeat_n(word, 8).collect();
         let line = format!("{}.", line.join(" "));
         let n_lines = words.div_ceil(8);
         (0..n_lines)

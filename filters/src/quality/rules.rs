@@ -296,9 +296,11 @@ mod tests {
 
     #[test]
     fn thresholds_round_trip_through_toml() {
-        let mut t = Thresholds::default();
-        t.max_curly_bracket_ratio = None;
-        t.max_mean_word_length = Some(12.25);
+        let t = Thresholds {
+            max_curly_bracket_ratio: None,
+            max_mean_word_length: Some(12.25),
+            ..Thresholds::default()
+        };
         let text = toml::to_string(&t).expect("serialises");
         assert!(
             text.contains("min_words = 50\n") && text.contains("max_curly_bracket_ratio = false")

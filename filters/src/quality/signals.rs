@@ -403,8 +403,10 @@ mod tests {
         assert_eq!(sig(ES, "spa").get(Signal::StopWordCount), 12.0);
         let quechua = sig("Ñuqaqa wasiypim kachkani, mikhuyta yanuchkani.", "que");
         assert!(quechua.get(Signal::StopWordCount).is_nan());
-        let mut t = Thresholds::default();
-        t.min_words = None;
+        let t = Thresholds {
+            min_words: None,
+            ..Thresholds::default()
+        };
         assert_eq!(judge(&quechua, &t), None, "no list, so no stop-word rule");
     }
 
