@@ -6,3 +6,5 @@ pub mod pii;
 pub mod dedup;
 pub mod extract;
 pub mod langid;
+pub mod quality;
+pub mod urls;
