@@ -32,7 +32,10 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
                 continue;
             }
         };
-        let html = crate::sources::decode_html_bytes(&bytes);
+        let html = match crate::sources::charset::decode(&bytes, None, true, None) {
+            Ok(d) => d.text,
+            Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+        };
         let e = minga_filters::extract::extract(&html);
         let text = crate::stages::ingest::convert::normalise_text(&e.text);
         if args.jsonl {

@@ -17,7 +17,6 @@ pub mod xml_entities;
 use serde_json::{Map, Value};
 
 pub mod charset;
-mod error;
 pub mod http;
 pub mod warc;
 mod warc_gzip;

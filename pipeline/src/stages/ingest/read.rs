@@ -26,7 +26,16 @@ pub fn open(item: &PlanItem, source: &SourceConfig, limits: &ReadLimits) -> Resu
             if let Some(f) = &source.id_field {
                 opts.id_field = Some(f.clone());
             }
-            Box::new(jsonl::read_jsonl(&item.path, item.range, &opts)?)
+            let path = item.path.clone();
+            // A read error ends the file; it is recorded as a skip at the last good offset.
+            Box::new(jsonl::read_jsonl(&item.path, item.range, &opts)?.map(move |r| match r {
+                Ok(it) => it,
+                Err(e) => SourceItem::Skip(crate::sources::Skip {
+                    offset: 0,
+                    reason: "ingest.read_error".into(),
+                    detail: format!("{}: {e}", path.display()),
+                }),
+            }))
         }
         Format::Tei => Box::new(tei::read_tei(&item.path, &tei::TeiOptions::default())?.into_iter()),
         Format::Txt => Box::new(plain::read_plain(&item.path, plain::PlainKind::Txt, limits.max_record_bytes)?.into_iter()),
