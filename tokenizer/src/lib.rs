@@ -1,2 +1,21 @@
 //! Tokenizer training (HF `tokenizers`), language-balanced sampling, fertility evaluation and the
 //! Megatron-LM indexed-dataset writer.
+//!
+//! - [`train`]: two passes over `(lang, text)` documents → `tokenizer.json` ([`TrainOutcome`]).
+//! - [`eval`]: fertility and friends per language ([`EvalTable`]).
+//! - [`write_release`]: the release bundle (`tokenizer.json`, `release.json`, `TOKENIZER_CARD.md`).
+//! - [`Encoder`]: ids identical to HF `encode`, several times faster; [`MegatronWriter`] and
+//!   [`ShardExport`] turn documents into `.bin`/`.idx` shards; [`ExportStats`] is `export.json`.
+
+mod count;
+mod error;
+mod hash;
+mod pretok;
+mod sampling;
+mod train;
+
+pub use count::CountStats;
+pub use error::TokError;
+pub use pretok::{nfc, split_words, SPLIT_PATTERN};
+pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
+pub use train::{default_special_tokens, train, train_with_mix, Corpus, TrainConfig, TrainOutcome, EOD_TOKEN};
