@@ -154,7 +154,11 @@ impl WordCounter {
 }
 
 fn merge_tables<'a>(mut a: Table<&'a str>, b: Table<&'a str>) -> Table<&'a str> {
-    let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, std::mem::take(&mut a)) };
+    let (mut big, small) = if a.len() >= b.len() {
+        (a, b)
+    } else {
+        (b, std::mem::take(&mut a))
+    };
     for (k, v) in small {
         *big.entry(k).or_insert(0) += v;
     }
@@ -164,7 +168,10 @@ fn merge_tables<'a>(mut a: Table<&'a str>, b: Table<&'a str>) -> Table<&'a str> 
 /// HF's BPE trainer keeps pair counts in `i32`. A pair occurs at most once per byte of a word, so
 /// the sum of `count × bytes` bounds every pair count; counts are divided down until it fits.
 fn trainer_divisor(table: &Table<Box<str>>) -> u64 {
-    let bound: u128 = table.iter().map(|(w, c)| u128::from(*c) * w.len() as u128).sum();
+    let bound: u128 = table
+        .iter()
+        .map(|(w, c)| u128::from(*c) * w.len() as u128)
+        .sum();
     let limit = i32::MAX as u128 / 2;
     if bound <= limit {
         1
@@ -177,20 +184,29 @@ fn trainer_divisor(table: &Table<Box<str>>) -> u64 {
 mod tests {
     use super::*;
 
-    fn count(docs: &[(u64, &str)], max_words: usize, batch_bytes: usize) -> (Vec<(String, u64)>, CountStats) {
+    fn count(
+        docs: &[(u64, &str)],
+        max_words: usize,
+        batch_bytes: usize,
+    ) -> (Vec<(String, u64)>, CountStats) {
         let mut c = WordCounter::new(max_words, batch_bytes);
         for (w, t) in docs {
             c.push(*w, t);
         }
         let (table, stats) = c.finish();
-        let mut v: Vec<(String, u64)> = table.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut v: Vec<(String, u64)> =
+            table.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         v.sort();
         (v, stats)
     }
 
     #[test]
     fn counts_weighted_byte_level_words() {
-        let (v, stats) = count(&[(1, "Allin p'unchay, allin p'unchay"), (3, "allin")], 100, 8);
+        let (v, stats) = count(
+            &[(1, "Allin p'unchay, allin p'unchay"), (3, "allin")],
+            100,
+            8,
+        );
         let get = |w: &str| v.iter().find(|(k, _)| k == w).map(|x| x.1);
         assert_eq!(get("Allin"), Some(1));
         assert_eq!(get("allin"), Some(3));
@@ -220,10 +236,15 @@ mod tests {
 
     #[test]
     fn same_counts_on_one_or_two_threads() {
-        let text: Vec<String> = (0..500).map(|i| format!("Mba'éichapa {i} ko’ã ára, {} kuña.", i % 7)).collect();
+        let text: Vec<String> = (0..500)
+            .map(|i| format!("Mba'éichapa {i} ko’ã ára, {} kuña.", i % 7))
+            .collect();
         let refs: Vec<(u64, &str)> = text.iter().map(|t| (1, t.as_str())).collect();
         let run = |n| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap();
             pool.install(|| count(&refs, 300, 512))
         };
         assert_eq!(run(1), run(2));

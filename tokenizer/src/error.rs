@@ -18,7 +18,9 @@ pub enum TokError {
     Train(String),
     #[error("corpus: {0}")]
     Corpus(String),
-    #[error("{path}: token id {id} does not fit the vocabulary of {vocab_size} (document {document})")]
+    #[error(
+        "{path}: token id {id} does not fit the vocabulary of {vocab_size} (document {document})"
+    )]
     TokenOutOfRange {
         path: PathBuf,
         id: u32,

@@ -7,7 +7,9 @@
 //! - [`Encoder`]: ids identical to HF `encode`, several times faster; [`MegatronWriter`] and
 //!   [`ShardExport`] turn documents into `.bin`/`.idx` shards; [`ExportStats`] is `export.json`.
 
+mod bpe;
 mod count;
+mod encode;
 mod error;
 mod hash;
 mod pretok;
@@ -15,7 +17,10 @@ mod sampling;
 mod train;
 
 pub use count::CountStats;
+pub use encode::Encoder;
 pub use error::TokError;
 pub use pretok::{nfc, split_words, SPLIT_PATTERN};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
-pub use train::{default_special_tokens, train, train_with_mix, Corpus, TrainConfig, TrainOutcome, EOD_TOKEN};
+pub use train::{
+    default_special_tokens, train, train_with_mix, Corpus, TrainConfig, TrainOutcome, EOD_TOKEN,
+};

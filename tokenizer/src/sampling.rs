@@ -54,7 +54,9 @@ impl LanguageMix {
                 .insert(lang.to_string(), LanguageShare::default());
         }
         // Inserted just above when missing.
-        self.languages.get_mut(lang).unwrap_or_else(|| unreachable!())
+        self.languages
+            .get_mut(lang)
+            .unwrap_or_else(|| unreachable!())
     }
 
     pub fn bytes_seen(&self) -> u64 {
@@ -84,10 +86,19 @@ pub struct SamplingPlan {
 
 impl SamplingPlan {
     /// `alpha` ≥ 0; `sample_bytes` = `T` (None: the corpus size); `max_repeat` caps `r_l`.
-    pub fn new(mix: &LanguageMix, alpha: f64, sample_bytes: Option<u64>, max_repeat: f64, seed: u64) -> Self {
+    pub fn new(
+        mix: &LanguageMix,
+        alpha: f64,
+        sample_bytes: Option<u64>,
+        max_repeat: f64,
+        seed: u64,
+    ) -> Self {
         let total = sample_bytes.unwrap_or_else(|| mix.bytes_seen()) as f64;
         let present = mix.languages.iter().filter(|(_, s)| s.bytes_seen > 0);
-        let norm: f64 = present.clone().map(|(_, s)| (s.bytes_seen as f64).powf(alpha)).sum();
+        let norm: f64 = present
+            .clone()
+            .map(|(_, s)| (s.bytes_seen as f64).powf(alpha))
+            .sum();
         let rates = present
             .map(|(lang, s)| {
                 let n = s.bytes_seen as f64;
@@ -168,15 +179,26 @@ mod tests {
         let m = mix(&[("spa", 1000), ("grn", 10)]);
         let plan = SamplingPlan::new(&m, 0.5, Some(300), 100.0, 42);
         let r = plan.rate("spa").unwrap();
-        let docs: Vec<String> = (0..20_000).map(|i| format!("Oración número {i}.")).collect();
+        let docs: Vec<String> = (0..20_000)
+            .map(|i| format!("Oración número {i}."))
+            .collect();
         let kept: u64 = docs.iter().map(|d| plan.weight("spa", d).unwrap()).sum();
         let expected = r * docs.len() as f64;
-        assert!((kept as f64 - expected).abs() < 4.0 * expected.sqrt(), "{kept} vs {expected}");
+        assert!(
+            (kept as f64 - expected).abs() < 4.0 * expected.sqrt(),
+            "{kept} vs {expected}"
+        );
         // Same seed: same draw in any order; another seed: another draw.
-        let again: u64 = docs.iter().rev().map(|d| plan.weight("spa", d).unwrap()).sum();
+        let again: u64 = docs
+            .iter()
+            .rev()
+            .map(|d| plan.weight("spa", d).unwrap())
+            .sum();
         assert_eq!(kept, again);
         let other = SamplingPlan::new(&m, 0.5, Some(300), 100.0, 43);
-        let picks = |p: &SamplingPlan| -> Vec<u64> { docs.iter().map(|d| p.weight("spa", d).unwrap()).collect() };
+        let picks = |p: &SamplingPlan| -> Vec<u64> {
+            docs.iter().map(|d| p.weight("spa", d).unwrap()).collect()
+        };
         assert_ne!(picks(&plan), picks(&other));
         // A repeated language gets ⌊r⌋ or ⌈r⌉ copies.
         let rg = plan.rate("grn").unwrap();

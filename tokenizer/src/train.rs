@@ -20,7 +20,15 @@ pub const EOD_TOKEN: &str = "<|endoftext|>";
 
 /// The special tokens every minga tokenizer reserves, ids 0–15 in this order.
 pub fn default_special_tokens() -> Vec<String> {
-    let named = ["<|endoftext|>", "<|pad|>", "<|bos|>", "<|im_start|>", "<|im_end|>", "<|mask|>", "<|sep|>"];
+    let named = [
+        "<|endoftext|>",
+        "<|pad|>",
+        "<|bos|>",
+        "<|im_start|>",
+        "<|im_end|>",
+        "<|mask|>",
+        "<|sep|>",
+    ];
     let mut v: Vec<String> = named.iter().map(|s| s.to_string()).collect();
     v.extend((0..9).map(|i| format!("<|reserved_{i}|>")));
     v
@@ -74,19 +82,33 @@ impl TrainConfig {
     pub fn validate(&self) -> Result<(), TokError> {
         let floor = self.special_tokens.len() + 256;
         if self.vocab_size <= floor {
-            return Err(TokError::Config(format!("vocab_size {} must exceed special tokens + 256 bytes = {floor}", self.vocab_size)));
+            return Err(TokError::Config(format!(
+                "vocab_size {} must exceed special tokens + 256 bytes = {floor}",
+                self.vocab_size
+            )));
         }
         if self.vocab_size > i32::MAX as usize {
-            return Err(TokError::Config(format!("vocab_size {} does not fit int32 shards", self.vocab_size)));
+            return Err(TokError::Config(format!(
+                "vocab_size {} does not fit int32 shards",
+                self.vocab_size
+            )));
         }
         if self.special_tokens.first().map(String::as_str) != Some(EOD_TOKEN) {
-            return Err(TokError::Config(format!("special_tokens must start with {EOD_TOKEN} (the EOD id 0)")));
+            return Err(TokError::Config(format!(
+                "special_tokens must start with {EOD_TOKEN} (the EOD id 0)"
+            )));
         }
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
-            return Err(TokError::Config(format!("alpha {} must be a number >= 0", self.alpha)));
+            return Err(TokError::Config(format!(
+                "alpha {} must be a number >= 0",
+                self.alpha
+            )));
         }
         if !(self.max_repeat.is_finite() && self.max_repeat >= 1.0) {
-            return Err(TokError::Config(format!("max_repeat {} must be >= 1", self.max_repeat)));
+            return Err(TokError::Config(format!(
+                "max_repeat {} must be >= 1",
+                self.max_repeat
+            )));
         }
         Ok(())
     }
@@ -130,7 +152,11 @@ pub fn train(corpus: &mut dyn Corpus, cfg: &TrainConfig) -> Result<TrainOutcome,
 }
 
 /// Pass 2 only, for callers that know the bytes per language already (e.g. from manifests).
-pub fn train_with_mix(corpus: &mut dyn Corpus, mut mix: LanguageMix, cfg: &TrainConfig) -> Result<TrainOutcome, TokError> {
+pub fn train_with_mix(
+    corpus: &mut dyn Corpus,
+    mut mix: LanguageMix,
+    cfg: &TrainConfig,
+) -> Result<TrainOutcome, TokError> {
     cfg.validate()?;
     if mix.bytes_seen() == 0 {
         return Err(TokError::Corpus("no text to train on".into()));
@@ -155,16 +181,30 @@ pub fn train_with_mix(corpus: &mut dyn Corpus, mut mix: LanguageMix, cfg: &Train
     let tokenizer_json = tokenizer.to_string(true).map_err(TokError::hf)?;
     let vocab_size = tokenizer.get_vocab_size(true);
     let merges = vocab_size.saturating_sub(256 + cfg.special_tokens.len());
-    Ok(TrainOutcome { tokenizer_json, mix, counts, vocab_size, merges, docs_unplanned: unplanned })
+    Ok(TrainOutcome {
+        tokenizer_json,
+        mix,
+        counts,
+        vocab_size,
+        merges,
+        docs_unplanned: unplanned,
+    })
 }
 
 /// The pipeline minga tokenizers use: NFC, split pattern + byte level, BPE, byte-level decoding.
 pub fn empty_tokenizer(model: BPE) -> Tokenizer {
-    let split = Split::new(SplitPattern::Regex(SPLIT_PATTERN.into()), SplitDelimiterBehavior::Isolated, false);
+    let split = Split::new(
+        SplitPattern::Regex(SPLIT_PATTERN.into()),
+        SplitDelimiterBehavior::Isolated,
+        false,
+    );
     let mut tok = Tokenizer::new(model);
     match split {
         Ok(split) => {
-            let pre = Sequence::new(vec![split.into(), ByteLevel::new(false, false, false).into()]);
+            let pre = Sequence::new(vec![
+                split.into(),
+                ByteLevel::new(false, false, false).into(),
+            ]);
             tok.with_pre_tokenizer(Some(pre));
         }
         // SPLIT_PATTERN is a constant that the tests compile; this arm is unreachable in practice.
@@ -175,8 +215,15 @@ pub fn empty_tokenizer(model: BPE) -> Tokenizer {
     tok
 }
 
-fn train_on_counts(words: &ahash::AHashMap<compact_str::CompactString, u64>, cfg: &TrainConfig) -> Result<Tokenizer, TokError> {
-    let specials: Vec<AddedToken> = cfg.special_tokens.iter().map(|t| AddedToken::from(t.clone(), true)).collect();
+fn train_on_counts(
+    words: &ahash::AHashMap<compact_str::CompactString, u64>,
+    cfg: &TrainConfig,
+) -> Result<Tokenizer, TokError> {
+    let specials: Vec<AddedToken> = cfg
+        .special_tokens
+        .iter()
+        .map(|t| AddedToken::from(t.clone(), true))
+        .collect();
     let trainer = BpeTrainer::builder()
         .vocab_size(cfg.vocab_size)
         .min_frequency(cfg.min_frequency)
@@ -186,7 +233,9 @@ fn train_on_counts(words: &ahash::AHashMap<compact_str::CompactString, u64>, cfg
         .max_token_length(cfg.max_token_chars)
         .build();
     let mut model = BPE::default();
-    let added = trainer.do_train(words, &mut model).map_err(|e| TokError::Train(e.to_string()))?;
+    let added = trainer
+        .do_train(words, &mut model)
+        .map_err(|e| TokError::Train(e.to_string()))?;
     let mut tok = empty_tokenizer(model);
     tok.add_special_tokens(&added);
     Ok(tok)
@@ -200,11 +249,20 @@ mod tests {
         let mut docs = Vec::new();
         for i in 0..60 {
             docs.push(("spa", format!("La casa número {i} está en la calle de la montaña, y la gente camina despacio.")));
-            docs.push(("por", format!("A casa número {i} fica na rua da montanha, e a gente caminha devagar.")));
+            docs.push((
+                "por",
+                format!("A casa número {i} fica na rua da montanha, e a gente caminha devagar."),
+            ));
         }
         for i in 0..12 {
-            docs.push(("que", format!("Allin p'unchay, wasiykiqa {i} hatunmi. Mamay wasipi kachkan.")));
-            docs.push(("grn", format!("Mba'éichapa, che róga {i} tuicha. Ko’ã kuña oguata mbeguekatu.")));
+            docs.push((
+                "que",
+                format!("Allin p'unchay, wasiykiqa {i} hatunmi. Mamay wasipi kachkan."),
+            ));
+            docs.push((
+                "grn",
+                format!("Mba'éichapa, che róga {i} tuicha. Ko’ã kuña oguata mbeguekatu."),
+            ));
         }
         docs
     }
@@ -221,7 +279,10 @@ mod tests {
 
     #[test]
     fn trains_a_byte_level_tokenizer_with_reserved_specials() {
-        let cfg = TrainConfig { vocab_size: 400, ..TrainConfig::default() };
+        let cfg = TrainConfig {
+            vocab_size: 400,
+            ..TrainConfig::default()
+        };
         let out = run(&tiny_corpus(), &cfg);
         let tok: Tokenizer = out.tokenizer_json.parse().unwrap();
         assert_eq!(tok.token_to_id(EOD_TOKEN), Some(0));
@@ -238,36 +299,75 @@ mod tests {
 
     #[test]
     fn same_corpus_and_config_give_identical_json_on_any_thread_count() {
-        let cfg = TrainConfig { vocab_size: 380, batch_bytes: 700, max_words: 150, ..TrainConfig::default() };
+        let cfg = TrainConfig {
+            vocab_size: 380,
+            batch_bytes: 700,
+            max_words: 150,
+            ..TrainConfig::default()
+        };
         let docs = tiny_corpus();
         let a = run(&docs, &cfg).tokenizer_json;
         let b = run(&docs, &cfg).tokenizer_json;
         assert_eq!(a, b);
         for n in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
-            assert_eq!(pool.install(|| run(&docs, &cfg).tokenizer_json), a, "{n} threads");
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap();
+            assert_eq!(
+                pool.install(|| run(&docs, &cfg).tokenizer_json),
+                a,
+                "{n} threads"
+            );
         }
         // A different seed draws another sample, so the vocabulary may differ; the order of documents
         // within the corpus does not change the draw when nothing is pruned.
-        let big = TrainConfig { max_words: 1_000_000, ..cfg.clone() };
+        let big = TrainConfig {
+            max_words: 1_000_000,
+            ..cfg.clone()
+        };
         let mut rev = docs.clone();
         rev.reverse();
-        assert_eq!(run(&docs, &big).tokenizer_json, run(&rev, &big).tokenizer_json);
+        assert_eq!(
+            run(&docs, &big).tokenizer_json,
+            run(&rev, &big).tokenizer_json
+        );
     }
 
     #[test]
     fn config_is_checked_and_round_trips_through_toml_and_json() {
-        assert!(TrainConfig { vocab_size: 100, ..TrainConfig::default() }.validate().is_err());
-        assert!(TrainConfig { alpha: -1.0, ..TrainConfig::default() }.validate().is_err());
-        let bad = TrainConfig { special_tokens: vec!["<|pad|>".into()], ..TrainConfig::default() };
+        assert!(TrainConfig {
+            vocab_size: 100,
+            ..TrainConfig::default()
+        }
+        .validate()
+        .is_err());
+        assert!(TrainConfig {
+            alpha: -1.0,
+            ..TrainConfig::default()
+        }
+        .validate()
+        .is_err());
+        let bad = TrainConfig {
+            special_tokens: vec!["<|pad|>".into()],
+            ..TrainConfig::default()
+        };
         assert!(bad.validate().is_err());
-        let cfg: TrainConfig = serde_json::from_str(r#"{"vocab_size": 32000, "alpha": 0.5}"#).unwrap();
-        assert_eq!((cfg.vocab_size, cfg.alpha, cfg.min_frequency), (32000, 0.5, 2));
-        let back: TrainConfig = serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
+        let cfg: TrainConfig =
+            serde_json::from_str(r#"{"vocab_size": 32000, "alpha": 0.5}"#).unwrap();
+        assert_eq!(
+            (cfg.vocab_size, cfg.alpha, cfg.min_frequency),
+            (32000, 0.5, 2)
+        );
+        let back: TrainConfig =
+            serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
         assert_eq!(back, cfg);
         assert!(serde_json::from_str::<TrainConfig>(r#"{"vocab": 1}"#).is_err());
         let t: TrainConfig = toml::from_str("vocab_size = 48000\nalpha = 0.0\nseed = 9").unwrap();
         assert_eq!((t.vocab_size, t.alpha, t.seed), (48000, 0.0, 9));
-        assert_eq!(toml::from_str::<TrainConfig>(&toml::to_string(&t).unwrap()).unwrap(), t);
+        assert_eq!(
+            toml::from_str::<TrainConfig>(&toml::to_string(&t).unwrap()).unwrap(),
+            t
+        );
     }
 }
