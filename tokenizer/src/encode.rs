@@ -282,4 +282,4 @@ fn pre_tokenizer_is_ours(p: Option<&Value>) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

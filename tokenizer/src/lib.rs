@@ -11,7 +11,9 @@ mod bpe;
 mod count;
 mod encode;
 mod error;
+mod export;
 mod hash;
+mod megatron;
 mod pretok;
 mod sampling;
 mod train;
@@ -19,6 +21,8 @@ mod train;
 pub use count::CountStats;
 pub use encode::Encoder;
 pub use error::TokError;
+pub use export::{ExportStats, ShardExport, ShardStats, Tally};
+pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
 pub use pretok::{nfc, split_words, SPLIT_PATTERN};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
 pub use train::{
