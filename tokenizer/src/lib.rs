@@ -11,20 +11,25 @@ mod bpe;
 mod count;
 mod encode;
 mod error;
+mod eval;
 mod export;
 mod hash;
 mod megatron;
 mod pretok;
+mod release;
 mod sampling;
 mod train;
 
 pub use count::CountStats;
 pub use encode::Encoder;
 pub use error::TokError;
+pub use eval::{compare_markdown, eval, read_text_dir, EvalRow, EvalTable};
 pub use export::{ExportStats, ShardExport, ShardStats, Tally};
 pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
 pub use pretok::{nfc, split_words, SPLIT_PATTERN};
+pub use release::{write_release, Release};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
 pub use train::{
-    default_special_tokens, train, train_with_mix, Corpus, TrainConfig, TrainOutcome, EOD_TOKEN,
+    default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, TrainConfig,
+    TrainOutcome, EOD_TOKEN,
 };
