@@ -137,15 +137,12 @@ impl WordCounter {
             self.flush();
         }
         let divisor = trainer_divisor(&self.table);
-        let entries: Vec<(Box<str>, u64)> = self.table.into_iter().collect();
-        let converted: Vec<(CompactString, u64)> = entries
-            .par_iter()
-            .map(|(w, c)| (CompactString::from(to_byte_level(w)), (c / divisor).max(1)))
-            .collect();
-        let mut out = AHashMap::with_capacity(converted.len());
-        for (w, c) in converted {
-            // Two spellings cannot map to one byte-level string (the map is a bijection).
-            *out.entry(w).or_insert(0) += c;
+        // Converted one word at a time so only the source table and the result are ever in memory.
+        let mut out = AHashMap::with_capacity(self.table.len());
+        for (w, c) in self.table {
+            // The byte-level map is a bijection, so two words never collide here.
+            *out.entry(CompactString::from(to_byte_level(&w)))
+                .or_insert(0) += (c / divisor).max(1);
         }
         self.stats.distinct_words = out.len() as u64;
         self.stats.count_divisor = divisor;

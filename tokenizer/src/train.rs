@@ -178,6 +178,7 @@ pub fn train_with_mix(
     })?;
     let (words, counts) = counter.finish();
     let tokenizer = train_on_counts(&words, cfg)?;
+    drop(words);
     let tokenizer_json = tokenizer.to_string(true).map_err(TokError::hf)?;
     let vocab_size = tokenizer.get_vocab_size(true);
     let merges = vocab_size.saturating_sub(256 + cfg.special_tokens.len());

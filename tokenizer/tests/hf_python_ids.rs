@@ -38,7 +38,12 @@ fn odd_texts() -> Vec<String> {
 
 fn venv_python() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    let ok = p.exists() && Command::new(&p).args(["-c", "import tokenizers"]).status().map(|s| s.success()).unwrap_or(false);
+    let ok = p.exists()
+        && Command::new(&p)
+            .args(["-c", "import tokenizers"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
     ok.then_some(p)
 }
 
@@ -69,20 +74,38 @@ fn ids_equal_hf_python_encode() {
         }
         Ok(())
     };
-    let cfg = TrainConfig { vocab_size: 1000, ..TrainConfig::default() };
+    let cfg = TrainConfig {
+        vocab_size: 1000,
+        ..TrainConfig::default()
+    };
     let json = train(&mut corpus, &cfg).unwrap().tokenizer_json;
     let dir = tempfile::tempdir().unwrap();
-    let (tok_path, texts_path, out_path) = (dir.path().join("tokenizer.json"), dir.path().join("texts.json"), dir.path().join("ids.json"));
+    let (tok_path, texts_path, out_path) = (
+        dir.path().join("tokenizer.json"),
+        dir.path().join("texts.json"),
+        dir.path().join("ids.json"),
+    );
     std::fs::write(&tok_path, &json).unwrap();
     std::fs::write(&texts_path, serde_json::to_string(&texts).unwrap()).unwrap();
-    let status = Command::new(python).arg("-c").arg(SCRIPT).arg(&tok_path).arg(&texts_path).arg(&out_path).status().unwrap();
+    let status = Command::new(python)
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(&tok_path)
+        .arg(&texts_path)
+        .arg(&out_path)
+        .status()
+        .unwrap();
     assert!(status.success());
-    let python_ids: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let python_ids: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
     for as_text in [false, true] {
-        let enc = Encoder::from_json(&json).unwrap().with_special_tokens_as_text(as_text);
+        let enc = Encoder::from_json(&json)
+            .unwrap()
+            .with_special_tokens_as_text(as_text);
         assert_eq!(enc.fast_path(), Ok(()));
         let ours = enc.encode_batch(&texts).unwrap();
-        let theirs: Vec<Vec<u32>> = serde_json::from_value(python_ids[as_text.to_string()].clone()).unwrap();
+        let theirs: Vec<Vec<u32>> =
+            serde_json::from_value(python_ids[as_text.to_string()].clone()).unwrap();
         for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
             let head: String = texts[i].chars().take(30).collect();
             assert_eq!(a, b, "text {i} {head:?}, special tokens as text: {as_text}");

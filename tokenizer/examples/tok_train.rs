@@ -1,0 +1,54 @@
+//! Benchmark driver: trains a tokenizer on plain-text files, one document per line.
+//!
+//! `tok_train OUT.json VOCAB ALPHA LANG=FILE [LANG=FILE ...]` — prints seconds and the language mix.
+
+use std::io::BufRead;
+use std::time::Instant;
+
+use minga_tokenizer::{train, TokError, TrainConfig};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 4 {
+        return Err("usage: tok_train OUT.json VOCAB ALPHA LANG=FILE...".into());
+    }
+    let cfg = TrainConfig {
+        vocab_size: args[1].parse()?,
+        alpha: args[2].parse()?,
+        ..TrainConfig::default()
+    };
+    let inputs: Vec<(String, String)> = args[3..]
+        .iter()
+        .map(|a| {
+            a.split_once('=')
+                .map(|(l, p)| (l.to_string(), p.to_string()))
+                .ok_or("expected LANG=FILE")
+        })
+        .collect::<Result<_, _>>()?;
+    let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
+        for (lang, path) in &inputs {
+            let file =
+                std::fs::File::open(path).map_err(|e| TokError::Corpus(format!("{path}: {e}")))?;
+            for line in std::io::BufReader::with_capacity(1 << 20, file).lines() {
+                let line = line.map_err(|e| TokError::Corpus(format!("{path}: {e}")))?;
+                sink(lang, &line);
+            }
+        }
+        Ok(())
+    };
+    let start = Instant::now();
+    let outcome = train(&mut corpus, &cfg)?;
+    let secs = start.elapsed().as_secs_f64();
+    std::fs::write(&args[0], &outcome.tokenizer_json)?;
+    println!(
+        "trained vocab {} in {secs:.2} s; {:?}",
+        outcome.vocab_size, outcome.counts
+    );
+    for (lang, m) in &outcome.mix.languages {
+        println!(
+            "  {lang}: seen {} B, rate {:.3}, sampled {} B",
+            m.bytes_seen, m.rate, m.bytes_sampled
+        );
+    }
+    Ok(())
+}
