@@ -82,13 +82,23 @@ impl WordCounter {
         self.pending_bytes = 0;
         let normalised: Vec<(u64, std::borrow::Cow<'_, str>)> =
             batch.par_iter().map(|(w, t)| (*w, nfc(t))).collect();
-        let counted = normalised
-            .par_iter()
-            .fold(new_table::<&str>, |mut local, (weight, text)| {
-                split_words(text, |w| *local.entry(w).or_insert(0) += weight);
+        // A few chunks per thread: enough to balance the load, few enough that merging the
+        // per-chunk tables stays cheap. The sums do not depend on how the chunks fall.
+        let chunk = normalised
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        let tables: Vec<Table<&str>> = normalised
+            .par_chunks(chunk)
+            .map(|docs| {
+                let mut local = new_table::<&str>();
+                for (weight, text) in docs {
+                    split_words(text, |w| *local.entry(w).or_insert(0) += weight);
+                }
                 local
             })
-            .reduce(new_table::<&str>, merge_tables);
+            .collect();
+        let counted = tables.into_iter().fold(new_table::<&str>(), merge_tables);
         self.stats.docs += batch.iter().map(|(w, _)| *w).sum::<u64>();
         for (word, n) in counted {
             self.stats.words += n;

@@ -31,5 +31,5 @@ pub use release::{write_release, Release};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
 pub use train::{
     default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, TrainConfig,
-    TrainOutcome, EOD_TOKEN,
+    TrainOutcome, TrainTimings, EOD_TOKEN,
 };

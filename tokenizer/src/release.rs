@@ -178,6 +178,7 @@ mod tests {
             vocab_size: 700,
             merges: 428,
             docs_unplanned: 0,
+            timings: Default::default(),
         };
         let texts = BTreeMap::from([("grn".to_string(), vec!["Ko’ã kuña oguata.".to_string()])]);
         let table = eval("minga", &json, &texts).unwrap();

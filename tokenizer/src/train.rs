@@ -1,6 +1,8 @@
 //! Training: two passes over the corpus (language sizes, then the weighted sample), word counts,
 //! then HF's BPE trainer on the counts; the result is a complete `tokenizer.json`.
 
+use std::time::Instant;
+
 use serde::{Deserialize, Serialize};
 use tokenizers::decoders::byte_level::ByteLevel as ByteLevelDecoder;
 use tokenizers::models::bpe::{BpeTrainer, BPE};
@@ -141,14 +143,27 @@ pub struct TrainOutcome {
     pub merges: usize,
     /// Documents whose language pass 1 did not see (skipped; the corpus changed between passes).
     pub docs_unplanned: u64,
+    /// Seconds spent per phase (not part of the release record: it varies run to run).
+    pub timings: TrainTimings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainTimings {
+    pub measure_s: f64,
+    pub count_s: f64,
+    pub merge_s: f64,
 }
 
 /// Trains on `corpus`: pass 1 measures each language, pass 2 feeds the weighted sample.
 pub fn train(corpus: &mut dyn Corpus, cfg: &TrainConfig) -> Result<TrainOutcome, TokError> {
     cfg.validate()?;
+    let start = Instant::now();
     let mut mix = LanguageMix::default();
     corpus.for_each_doc(&mut |lang, text| mix.observe(lang, text.len()))?;
-    train_with_mix(corpus, mix, cfg)
+    let mut outcome = train_with_mix(corpus, mix, cfg)?;
+    outcome.timings.measure_s =
+        start.elapsed().as_secs_f64() - outcome.timings.count_s - outcome.timings.merge_s;
+    Ok(outcome)
 }
 
 /// Pass 2 only, for callers that know the bytes per language already (e.g. from manifests).
@@ -167,6 +182,7 @@ pub fn train_with_mix(
         share.docs_sampled = 0;
         share.bytes_sampled = 0;
     }
+    let start = Instant::now();
     let mut counter = WordCounter::new(cfg.max_words, cfg.batch_bytes);
     let mut unplanned = 0u64;
     corpus.for_each_doc(&mut |lang, text| match plan.weight(lang, text) {
@@ -177,8 +193,10 @@ pub fn train_with_mix(
         None => unplanned += 1,
     })?;
     let (words, counts) = counter.finish();
+    let count_s = start.elapsed().as_secs_f64();
     let tokenizer = train_on_counts(&words, cfg)?;
     drop(words);
+    let merge_s = start.elapsed().as_secs_f64() - count_s;
     let tokenizer_json = tokenizer.to_string(true).map_err(TokError::hf)?;
     let vocab_size = tokenizer.get_vocab_size(true);
     let merges = vocab_size.saturating_sub(256 + cfg.special_tokens.len());
@@ -189,6 +207,11 @@ pub fn train_with_mix(
         vocab_size,
         merges,
         docs_unplanned: unplanned,
+        timings: TrainTimings {
+            measure_s: 0.0,
+            count_s,
+            merge_s,
+        },
     })
 }
 
