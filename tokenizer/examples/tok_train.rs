@@ -1,6 +1,7 @@
 //! Benchmark driver: trains a tokenizer on plain-text files, one document per line.
 //!
 //! `tok_train OUT.json VOCAB ALPHA LANG=FILE [LANG=FILE ...]` — prints seconds and the language mix.
+//! `TOK_MAX_REPEAT` and `TOK_SAMPLE_BYTES` override those settings.
 
 use std::io::BufRead;
 use std::time::Instant;
@@ -12,11 +13,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.len() < 4 {
         return Err("usage: tok_train OUT.json VOCAB ALPHA LANG=FILE...".into());
     }
-    let cfg = TrainConfig {
+    let mut cfg = TrainConfig {
         vocab_size: args[1].parse()?,
         alpha: args[2].parse()?,
         ..TrainConfig::default()
     };
+    // Overrides for sweeps.
+    if let Ok(v) = std::env::var("TOK_MAX_REPEAT") {
+        cfg.max_repeat = v.parse()?;
+    }
+    if let Ok(v) = std::env::var("TOK_SAMPLE_BYTES") {
+        cfg.sample_bytes = Some(v.parse()?);
+    }
     let inputs: Vec<(String, String)> = args[3..]
         .iter()
         .map(|a| {
@@ -41,8 +49,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = start.elapsed().as_secs_f64();
     std::fs::write(&args[0], &outcome.tokenizer_json)?;
     println!(
-        "trained vocab {} in {secs:.2} s; {:?}",
-        outcome.vocab_size, outcome.counts
+        "trained vocab {} in {secs:.2} s ({:?}); {:?}",
+        outcome.vocab_size, outcome.timings, outcome.counts
     );
     for (lang, m) in &outcome.mix.languages {
         println!(

@@ -18,6 +18,7 @@ mod megatron;
 mod pretok;
 mod release;
 mod sampling;
+mod scan;
 mod train;
 
 pub use count::CountStats;
@@ -26,7 +27,7 @@ pub use error::TokError;
 pub use eval::{compare_markdown, eval, read_text_dir, EvalRow, EvalTable};
 pub use export::{ExportStats, ShardExport, ShardStats, Tally};
 pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
-pub use pretok::{nfc, split_words, SPLIT_PATTERN};
+pub use pretok::{nfc, split_words, split_words_regex, SPLIT_PATTERN};
 pub use release::{write_release, Release};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
 pub use train::{

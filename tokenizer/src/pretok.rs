@@ -34,12 +34,34 @@ fn rust_regex() -> &'static Regex {
 
 /// Calls `f` with each pre-token of `text`, in order; the pieces concatenate back to `text`.
 pub fn split_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    let re = rust_regex();
+    let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < text.len() {
+        match crate::scan::match_ascii(bytes, pos) {
+            Some(end) => {
+                f(&text[pos..end]);
+                pos = end;
+            }
+            None => pos = regex_match(text, pos, &mut f),
+        }
+    }
+}
+
+/// The regex-only splitter (what [`split_words`] falls back to), for checking the ASCII scanner.
+pub fn split_words_regex<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut pos = 0;
+    while pos < text.len() {
+        pos = regex_match(text, pos, &mut f);
+    }
+}
+
+/// Emits the piece that starts at `pos` and returns where the next one starts.
+fn regex_match<'a>(text: &'a str, pos: usize, f: &mut impl FnMut(&'a str)) -> usize {
+    let re = rust_regex();
+    {
         let Some(m) = re.find_at(text, pos) else {
             f(&text[pos..]);
-            return;
+            return text.len();
         };
         if m.start() > pos {
             // Every character matches some alternative, so this gap cannot occur; emitting it keeps
@@ -58,7 +80,7 @@ pub fn split_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             }
         }
         f(&text[m.start()..end]);
-        pos = end;
+        end
     }
 }
 
@@ -147,7 +169,36 @@ mod tests {
         ];
         for c in cases {
             assert_eq!(ours(c), hf(c), "case {c:?}");
+            let mut slow = Vec::new();
+            split_words_regex(c, |w| slow.push(w.to_string()));
+            assert_eq!(ours(c), slow, "case {c:?}");
             assert_eq!(ours(c).concat(), c);
+        }
+    }
+
+    #[test]
+    fn ascii_scanner_agrees_with_the_regex_on_random_text() {
+        let alphabet: Vec<char> =
+            "aZq09  \t\n\r\r\n'’.,-\"\u{0}\u{b}\u{c}ñ\u{303}\u{a0}\u{2003}中٣😀x"
+                .chars()
+                .collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..30_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let mut fast = Vec::new();
+            split_words(&text, |w| fast.push(w));
+            let mut slow = Vec::new();
+            split_words_regex(&text, |w| slow.push(w));
+            assert_eq!(fast, slow, "{text:?}");
         }
     }
 
