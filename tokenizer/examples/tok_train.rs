@@ -49,14 +49,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = start.elapsed().as_secs_f64();
     std::fs::write(&args[0], &outcome.tokenizer_json)?;
     println!(
-        "trained vocab {} in {secs:.2} s ({:?}); {:?}",
-        outcome.vocab_size, outcome.timings, outcome.counts
+        "trained vocab {} in {secs:.2} s (count {:.2} s, merges {:.2} s), {} distinct words",
+        outcome.vocab_size,
+        outcome.timings.count_s,
+        outcome.timings.merge_s,
+        outcome.counts.distinct_words
     );
-    for (lang, m) in &outcome.mix.languages {
-        println!(
-            "  {lang}: seen {} B, rate {:.3}, sampled {} B",
-            m.bytes_seen, m.rate, m.bytes_sampled
-        );
-    }
+    let rates: Vec<String> = outcome
+        .mix
+        .languages
+        .iter()
+        .map(|(lang, m)| format!("{lang}={:.2}", m.rate))
+        .collect();
+    println!("  rates: {}", rates.join(" "));
     Ok(())
 }

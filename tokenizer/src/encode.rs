@@ -31,8 +31,11 @@ const CACHE_WORD_BYTES: usize = 64;
 
 static NEXT_ENCODER: AtomicU64 = AtomicU64::new(1);
 
+/// Word → ids, tagged with the encoder it belongs to.
+type WordCache = (u64, HashMap<Box<[u8]>, Box<[u32]>, WordHash>);
+
 thread_local! {
-    static CACHE: RefCell<(u64, HashMap<Box<[u8]>, Box<[u32]>, WordHash>)> = RefCell::new((0, HashMap::with_hasher(WordHash)));
+    static CACHE: RefCell<WordCache> = const { RefCell::new((0, HashMap::with_hasher(WordHash))) };
 }
 
 struct FastPath {

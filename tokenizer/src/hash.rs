@@ -5,7 +5,8 @@ use std::hash::{BuildHasher, Hasher};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-const SEED: u64 = 0x6d69_6e67_61;
+/// "minga" in ASCII: the fixed seed of every minga hash that is not configured.
+pub(crate) const SEED: u64 = 0x006d_696e_6761;
 
 #[derive(Clone, Copy, Default)]
 pub struct WordHash;

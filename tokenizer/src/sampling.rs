@@ -119,7 +119,7 @@ impl SamplingPlan {
         let rate = self.rate(lang)?;
         let whole = rate.floor();
         let frac = rate - whole;
-        let seed = self.seed ^ xxh3_64_with_seed(lang.as_bytes(), 0x6d69_6e67_61);
+        let seed = self.seed ^ xxh3_64_with_seed(lang.as_bytes(), crate::hash::SEED);
         // Top 53 bits of the hash as a uniform double in [0, 1).
         let u = (xxh3_64_with_seed(text.as_bytes(), seed) >> 11) as f64 / (1u64 << 53) as f64;
         Some(whole as u64 + u64::from(u < frac))

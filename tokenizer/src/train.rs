@@ -71,7 +71,7 @@ impl Default for TrainConfig {
             min_frequency: 2,
             max_words: 4_000_000,
             special_tokens: default_special_tokens(),
-            seed: 0x6d69_6e67_61,
+            seed: crate::hash::SEED,
             sample_bytes: None,
             max_repeat: 16.0,
             batch_bytes: 16 << 20,
