@@ -54,6 +54,16 @@ pub struct Encoder {
     instance: u64,
 }
 
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("vocab_size", &self.vocab_size())
+            .field("fast_path", &self.fast_path())
+            .field("specials_as_text", &self.specials_as_text)
+            .finish()
+    }
+}
+
 impl Encoder {
     pub fn from_json(json: &str) -> Result<Self, TokError> {
         let hf: Tokenizer = json.parse().map_err(TokError::hf)?;

@@ -4,12 +4,51 @@
 //! kept) and written in input order, so the shard is the same for any thread count.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::megatron::{write_atomic, MegatronWriter};
 use crate::{Encoder, TokError, EOD_TOKEN};
+
+/// `[export]` in `pipeline.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// The `tokenizer.json` to encode with.
+    pub tokenizer: PathBuf,
+    /// Special-token strings inside document text are encoded as text (true, so a document cannot
+    /// inject an EOD) or as their special ids (false, HF's default).
+    pub special_tokens_as_text: bool,
+    /// Text buffered per parallel encoding step.
+    pub batch_bytes: usize,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig {
+            tokenizer: PathBuf::from("work/tokenizer/tokenizer.json"),
+            special_tokens_as_text: true,
+            batch_bytes: 8 << 20,
+        }
+    }
+}
+
+impl ExportConfig {
+    /// Loads the configured tokenizer as an [`Encoder`] set up for export; also returns its JSON
+    /// (for [`ExportStats::new`]).
+    pub fn encoder(&self) -> Result<(Encoder, String), TokError> {
+        let path = &self.tokenizer;
+        let json = std::fs::read_to_string(path).map_err(|e| TokError::io(path, e))?;
+        let enc = Encoder::from_json(&json)
+            .map_err(|e| TokError::Format {
+                path: path.clone(),
+                what: e.to_string(),
+            })?
+            .with_special_tokens_as_text(self.special_tokens_as_text);
+        Ok((enc, json))
+    }
+}
 
 /// Documents and tokens (EOD included) under one key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +230,38 @@ impl<'e> ShardExport<'e> {
 mod tests {
     use super::*;
     use crate::encode::tests::fixture_json;
+
+    #[test]
+    fn export_config_defaults_round_trip_and_load_the_encoder() {
+        let cfg: ExportConfig = toml::from_str("tokenizer = \"t.json\"").unwrap();
+        assert_eq!(cfg.tokenizer, PathBuf::from("t.json"));
+        assert!(cfg.special_tokens_as_text);
+        assert_eq!(
+            toml::from_str::<ExportConfig>(&toml::to_string(&cfg).unwrap()).unwrap(),
+            cfg
+        );
+        assert!(toml::from_str::<ExportConfig>("tokeniser = \"t.json\"").is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        std::fs::write(&path, fixture_json()).unwrap();
+        let (enc, json) = ExportConfig {
+            tokenizer: path.clone(),
+            ..cfg
+        }
+        .encoder()
+        .unwrap();
+        assert_eq!(json, fixture_json());
+        assert!(!enc.encode("a<|endoftext|>").unwrap().contains(&0));
+        let missing = ExportConfig {
+            tokenizer: dir.path().join("nope.json"),
+            ..ExportConfig::default()
+        };
+        assert!(missing
+            .encoder()
+            .unwrap_err()
+            .to_string()
+            .contains("nope.json"));
+    }
 
     #[test]
     fn exports_documents_in_order_with_totals() {

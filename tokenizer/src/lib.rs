@@ -25,7 +25,7 @@ pub use count::CountStats;
 pub use encode::Encoder;
 pub use error::TokError;
 pub use eval::{compare_markdown, eval, read_text_dir, EvalRow, EvalTable};
-pub use export::{ExportStats, ShardExport, ShardStats, Tally};
+pub use export::{ExportConfig, ExportStats, ShardExport, ShardStats, Tally};
 pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
 pub use pretok::{nfc, split_words, split_words_regex, SPLIT_PATTERN};
 pub use release::{write_release, Release};
