@@ -96,14 +96,20 @@ impl SamplingPlan {
         let total = sample_bytes.unwrap_or_else(|| mix.bytes_seen()) as f64;
         let present = mix.languages.iter().filter(|(_, s)| s.bytes_seen > 0);
         let norm: f64 = present
-            .clone()
             .map(|(_, s)| (s.bytes_seen as f64).powf(alpha))
             .sum();
-        let rates = present
+        // A language seen only in empty documents has rate 0: nothing of it to draw.
+        let rates = mix
+            .languages
+            .iter()
             .map(|(lang, s)| {
                 let n = s.bytes_seen as f64;
-                let q = n.powf(alpha) / norm;
-                (lang.clone(), (q * total / n).min(max_repeat))
+                let rate = if n > 0.0 {
+                    (n.powf(alpha) / norm * total / n).min(max_repeat)
+                } else {
+                    0.0
+                };
+                (lang.clone(), rate)
             })
             .collect();
         SamplingPlan { rates, seed }
@@ -206,5 +212,10 @@ mod tests {
         let w = plan.weight("grn", "Mba'éichapa").unwrap();
         assert!(w == rg.floor() as u64 || w == rg.ceil() as u64);
         assert_eq!(plan.weight("que", "Allillanchu"), None);
+        let mut with_empty = m.clone();
+        with_empty.observe("aym", 0);
+        let p = SamplingPlan::new(&with_empty, 0.5, Some(300), 100.0, 42);
+        assert_eq!(p.weight("aym", ""), Some(0));
+        assert_eq!(p.rate("spa"), plan.rate("spa"));
     }
 }
