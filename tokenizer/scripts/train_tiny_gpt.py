@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Trains a tiny GPT on minga's Megatron shards to show they feed a GPU training loop.
+
+The shard reader below is written from the format in DESIGN.md (not from Megatron's code):
+  .idx: b"MMIDIDX\\x00\\x00", u64 version 1, u8 dtype code, u64 N, u64 N+1,
+        i32 lengths[N], i64 byte pointers[N], i64 document indices[N+1]   (little-endian)
+  .bin: the ids of every document, each followed by the EOD id, in that dtype.
+
+  python tokenizer/scripts/train_tiny_gpt.py --data work/export/part-00000 --steps 300
+  python tokenizer/scripts/train_tiny_gpt.py --data work/export/part-00000 --device cpu --steps 5
+
+Prints the loss every few steps and, at the end, the mean loss of the first and last tenth of the
+steps. Not part of CI: it needs PyTorch (the reader alone needs only numpy).
+"""
+import argparse
+import math
+import struct
+import sys
+import time
+
+import numpy as np
+
+MAGIC = b"MMIDIDX\x00\x00"
+DTYPES = {1: np.uint8, 2: np.int8, 3: np.int16, 4: np.int32, 5: np.int64, 6: np.float64, 7: np.float32, 8: np.uint16}
+
+
+class IndexedShard:
+    """One `.bin`/`.idx` pair, memory-mapped."""
+
+    def __init__(self, prefix):
+        with open(prefix + ".idx", "rb") as f:
+            idx = f.read()
+        if idx[:9] != MAGIC:
+            raise ValueError(f"{prefix}.idx: bad magic {idx[:9]!r}")
+        version, code, n, n_docs = struct.unpack_from("<QBQQ", idx, 9)
+        if version != 1 or code not in DTYPES or n_docs != n + 1:
+            raise ValueError(f"{prefix}.idx: version {version}, dtype {code}, {n} sequences, {n_docs} document entries")
+        off = 9 + 8 + 1 + 8 + 8
+        self.lengths = np.frombuffer(idx, dtype="<i4", count=n, offset=off)
+        self.pointers = np.frombuffer(idx, dtype="<i8", count=n, offset=off + 4 * n)
+        self.doc_index = np.frombuffer(idx, dtype="<i8", count=n + 1, offset=off + 12 * n)
+        self.dtype = np.dtype(DTYPES[code]).newbyteorder("<")
+        self.tokens = np.memmap(prefix + ".bin", dtype=self.dtype, mode="r")
+        expected = int(self.lengths.sum()) if n else 0
+        if len(self.tokens) != expected:
+            raise ValueError(f"{prefix}.bin: {len(self.tokens)} tokens, .idx says {expected}")
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def document(self, i):
+        start = self.pointers[i] // self.dtype.itemsize
+        return np.asarray(self.tokens[start : start + self.lengths[i]])
+
+
+def batches(shards, seq_len, batch, rng):
+    """Random windows of seq_len + 1 tokens over the concatenated token streams."""
+    streams = [s.tokens for s in shards if len(s.tokens) > seq_len + 1]
+    if not streams:
+        sys.exit(f"no shard has more than {seq_len + 1} tokens; lower --seq-len")
+    weights = np.array([len(s) for s in streams], dtype=np.float64)
+    weights /= weights.sum()
+    while True:
+        rows = []
+        for k in rng.choice(len(streams), size=batch, p=weights):
+            start = rng.integers(0, len(streams[k]) - seq_len - 1)
+            rows.append(np.asarray(streams[k][start : start + seq_len + 1], dtype=np.int64))
+        yield np.stack(rows)
+
+
+def build_model(torch, vocab, seq_len, d_model, layers, heads):
+    nn = torch.nn
+    F = torch.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1 = nn.LayerNorm(d_model)
+            self.qkv = nn.Linear(d_model, 3 * d_model)
+            self.proj = nn.Linear(d_model, d_model)
+            self.ln2 = nn.LayerNorm(d_model)
+            self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
+
+        def forward(self, x):
+            b, t, c = x.shape
+            q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
+            q, k, v = (z.view(b, t, heads, c // heads).transpose(1, 2) for z in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.proj(y.transpose(1, 2).reshape(b, t, c))
+            return x + self.mlp(self.ln2(x))
+
+    class TinyGPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(vocab, d_model)
+            self.pos = nn.Embedding(seq_len, d_model)
+            self.blocks = nn.ModuleList(Block() for _ in range(layers))
+            self.ln = nn.LayerNorm(d_model)
+            self.head = nn.Linear(d_model, vocab, bias=False)
+            self.head.weight = self.tok.weight
+
+        def forward(self, idx):
+            pos = torch.arange(idx.shape[1], device=idx.device)
+            x = self.tok(idx) + self.pos(pos)
+            for blk in self.blocks:
+                x = blk(x)
+            return self.head(self.ln(x))
+
+    return TinyGPT()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", nargs="+", required=True, help="shard prefixes (without .bin/.idx)")
+    ap.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--seq-len", type=int, default=256)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--d-model", type=int, default=256)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--vocab-size", type=int, default=None, help="default: largest id in the shards + 1")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    shards = [IndexedShard(p) for p in args.data]
+    total = sum(len(s.tokens) for s in shards)
+    vocab = args.vocab_size or int(max(int(s.tokens.max()) for s in shards if len(s.tokens)) + 1)
+    print(f"{len(shards)} shard(s), {sum(len(s) for s in shards)} documents, {total} tokens, vocab {vocab}")
+
+    import torch
+
+    torch.manual_seed(args.seed)
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    model = build_model(torch, vocab, args.seq_len, args.d_model, args.layers, args.heads).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.1)
+    warmup = max(1, args.steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps))
+    )
+    rng = np.random.default_rng(args.seed)
+    data = batches(shards, args.seq_len, args.batch, rng)
+    losses = []
+    start = time.time()
+    for step in range(args.steps):
+        xy = torch.from_numpy(next(data)).to(device)
+        logits = model(xy[:, :-1])
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab), xy[:, 1:].reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+        if step % max(1, args.steps // 20) == 0 or step == args.steps - 1:
+            print(f"step {step:5d}  loss {losses[-1]:.4f}  {time.time() - start:.1f} s", flush=True)
+    tenth = max(1, len(losses) // 10)
+    first, last = np.mean(losses[:tenth]), np.mean(losses[-tenth:])
+    print(f"{device}: mean loss first {tenth} steps {first:.4f} -> last {tenth} steps {last:.4f} ({'falling' if last < first else 'NOT falling'})")
+
+
+if __name__ == "__main__":
+    main()
