@@ -2,9 +2,9 @@
 //! PII detection, URL lists, near-duplicate signatures, and HTML main-content extraction.
 //! Nothing here reads or writes files; the stages in the `minga` crate do the I/O.
 
-pub mod pii;
 pub mod dedup;
 pub mod extract;
 pub mod langid;
+pub mod pii;
 pub mod quality;
 pub mod urls;

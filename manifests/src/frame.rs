@@ -1,7 +1,7 @@
 //! Conversion between [`Document`] rows and polars [`DataFrame`]s, one row group at a time.
 
-use polars::prelude::*;
 use polars::chunked_array::builder::get_list_builder;
+use polars::prelude::*;
 
 use crate::document::{Columns, Document, LangSpan};
 use crate::ledger::Rejection;
@@ -15,7 +15,11 @@ fn span_dtype() -> DataType {
     ])
 }
 
-fn opt_str<'a>(name: &str, docs: &'a [&Document], f: impl Fn(&'a Document) -> Option<&'a str>) -> Column {
+fn opt_str<'a>(
+    name: &str,
+    docs: &'a [&Document],
+    f: impl Fn(&'a Document) -> Option<&'a str>,
+) -> Column {
     Column::new(name.into(), docs.iter().map(|d| f(d)).collect::<Vec<_>>())
 }
 
@@ -30,8 +34,14 @@ pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataF
         req_str("id", docs, |d| &d.id),
         req_str("source", docs, |d| &d.source),
         req_str("source_file", docs, |d| &d.source_file),
-        Column::new("source_offset".into(), docs.iter().map(|d| d.source_offset).collect::<Vec<u64>>()),
-        Column::new("source_length".into(), docs.iter().map(|d| d.source_length).collect::<Vec<u64>>()),
+        Column::new(
+            "source_offset".into(),
+            docs.iter().map(|d| d.source_offset).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "source_length".into(),
+            docs.iter().map(|d| d.source_length).collect::<Vec<u64>>(),
+        ),
         opt_str("url", docs, |d| d.url.as_deref()),
         opt_str("record_id", docs, |d| d.record_id.as_deref()),
         opt_str("date", docs, |d| d.date.as_deref()),
@@ -47,7 +57,10 @@ pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataF
     ];
     if cols.lang {
         c.push(opt_str("lang", docs, |d| d.lang.as_deref()));
-        c.push(Column::new("lang_score".into(), docs.iter().map(|d| d.lang_score).collect::<Vec<_>>()));
+        c.push(Column::new(
+            "lang_score".into(),
+            docs.iter().map(|d| d.lang_score).collect::<Vec<_>>(),
+        ));
         c.push(spans_column(docs)?);
     }
     if !cols.quality.is_empty() {
@@ -56,19 +69,39 @@ pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataF
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                Series::new(name.into(), docs.iter().map(|d| d.quality.get(i).copied()).collect::<Vec<_>>())
+                Series::new(
+                    name.into(),
+                    docs.iter()
+                        .map(|d| d.quality.get(i).copied())
+                        .collect::<Vec<_>>(),
+                )
             })
             .collect();
-        c.push(StructChunked::from_series("quality".into(), n, fields.iter())?.into_series().into());
+        c.push(
+            StructChunked::from_series("quality".into(), n, fields.iter())?
+                .into_series()
+                .into(),
+        );
     }
     if !cols.pii.is_empty() {
         let fields: Vec<Series> = cols
             .pii
             .iter()
             .enumerate()
-            .map(|(i, name)| Series::new(name.into(), docs.iter().map(|d| d.pii.get(i).copied()).collect::<Vec<_>>()))
+            .map(|(i, name)| {
+                Series::new(
+                    name.into(),
+                    docs.iter()
+                        .map(|d| d.pii.get(i).copied())
+                        .collect::<Vec<_>>(),
+                )
+            })
             .collect();
-        c.push(StructChunked::from_series("pii".into(), n, fields.iter())?.into_series().into());
+        c.push(
+            StructChunked::from_series("pii".into(), n, fields.iter())?
+                .into_series()
+                .into(),
+        );
     }
     if cols.dedup {
         c.push(Column::new(
@@ -85,10 +118,19 @@ fn spans_column(docs: &[&Document]) -> PolarsResult<Column> {
     for d in docs {
         let s = &d.lang_spans;
         let fields = [
-            Series::new("start".into(), s.iter().map(|x| x.start).collect::<Vec<_>>()),
+            Series::new(
+                "start".into(),
+                s.iter().map(|x| x.start).collect::<Vec<_>>(),
+            ),
             Series::new("end".into(), s.iter().map(|x| x.end).collect::<Vec<_>>()),
-            Series::new("lang".into(), s.iter().map(|x| x.lang.as_str()).collect::<Vec<_>>()),
-            Series::new("score".into(), s.iter().map(|x| x.score).collect::<Vec<_>>()),
+            Series::new(
+                "lang".into(),
+                s.iter().map(|x| x.lang.as_str()).collect::<Vec<_>>(),
+            ),
+            Series::new(
+                "score".into(),
+                s.iter().map(|x| x.score).collect::<Vec<_>>(),
+            ),
         ];
         let st = StructChunked::from_series("".into(), s.len(), fields.iter())?.into_series();
         builder.append_series(&st)?;
@@ -97,18 +139,36 @@ fn spans_column(docs: &[&Document]) -> PolarsResult<Column> {
 }
 
 /// Appends the ledger columns (`stage`, `reason`, `value`, `detail`, `dup_of`) to a frame.
-pub(crate) fn add_ledger_columns(df: &mut DataFrame, stage: &str, why: &[&Rejection]) -> PolarsResult<()> {
+pub(crate) fn add_ledger_columns(
+    df: &mut DataFrame,
+    stage: &str,
+    why: &[&Rejection],
+) -> PolarsResult<()> {
     let n = why.len();
     df.with_column(Column::new("stage".into(), vec![stage; n]))?;
-    df.with_column(Column::new("reason".into(), why.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>()))?;
-    df.with_column(Column::new("value".into(), why.iter().map(|r| r.value).collect::<Vec<_>>()))?;
-    df.with_column(Column::new("detail".into(), why.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>()))?;
-    df.with_column(Column::new("dup_of".into(), why.iter().map(|r| r.dup_of.as_deref()).collect::<Vec<_>>()))?;
+    df.with_column(Column::new(
+        "reason".into(),
+        why.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
+    ))?;
+    df.with_column(Column::new(
+        "value".into(),
+        why.iter().map(|r| r.value).collect::<Vec<_>>(),
+    ))?;
+    df.with_column(Column::new(
+        "detail".into(),
+        why.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(),
+    ))?;
+    df.with_column(Column::new(
+        "dup_of".into(),
+        why.iter().map(|r| r.dup_of.as_deref()).collect::<Vec<_>>(),
+    ))?;
     Ok(())
 }
 
 /// Reads documents back from a frame; `cols` is derived from the frame's schema.
-pub(crate) fn from_frame(df: &DataFrame) -> Result<(Vec<Document>, Columns), (String, PolarsError)> {
+pub(crate) fn from_frame(
+    df: &DataFrame,
+) -> Result<(Vec<Document>, Columns), (String, PolarsError)> {
     let n = df.height();
     let col = |name: &str| df.column(name).map_err(|e| (name.to_string(), e));
     let strs = |name: &str| -> Result<Vec<Option<String>>, (String, PolarsError)> {
@@ -175,7 +235,10 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<(Vec<Document>, Columns), (St
         for (d, l) in docs.iter_mut().zip(strs("lang")?) {
             d.lang = l;
         }
-        let sc = col("lang_score")?.f32().map_err(|e| ("lang_score".to_string(), e))?.clone();
+        let sc = col("lang_score")?
+            .f32()
+            .map_err(|e| ("lang_score".to_string(), e))?
+            .clone();
         for (d, s) in docs.iter_mut().zip(sc.into_iter()) {
             d.lang_score = s;
         }
@@ -185,8 +248,13 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<(Vec<Document>, Columns), (St
         let st = q.struct_().map_err(|e| ("quality".to_string(), e))?;
         for f in st.fields_as_series() {
             cols.quality.push(f.name().to_string());
-            let f = f.cast(&DataType::Float32).map_err(|e| ("quality".to_string(), e))?;
-            for (d, v) in docs.iter_mut().zip(f.f32().map_err(|e| ("quality".to_string(), e))?.into_iter()) {
+            let f = f
+                .cast(&DataType::Float32)
+                .map_err(|e| ("quality".to_string(), e))?;
+            for (d, v) in docs
+                .iter_mut()
+                .zip(f.f32().map_err(|e| ("quality".to_string(), e))?.into_iter())
+            {
                 d.quality.push(v.unwrap_or(f32::NAN));
             }
         }
@@ -195,8 +263,13 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<(Vec<Document>, Columns), (St
         let st = p.struct_().map_err(|e| ("pii".to_string(), e))?;
         for f in st.fields_as_series() {
             cols.pii.push(f.name().to_string());
-            let f = f.cast(&DataType::UInt32).map_err(|e| ("pii".to_string(), e))?;
-            for (d, v) in docs.iter_mut().zip(f.u32().map_err(|e| ("pii".to_string(), e))?.into_iter()) {
+            let f = f
+                .cast(&DataType::UInt32)
+                .map_err(|e| ("pii".to_string(), e))?;
+            for (d, v) in docs
+                .iter_mut()
+                .zip(f.u32().map_err(|e| ("pii".to_string(), e))?.into_iter())
+            {
                 d.pii.push(v.unwrap_or(0));
             }
         }

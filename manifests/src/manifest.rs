@@ -67,14 +67,27 @@ pub struct StageManifest {
 
 impl StageManifest {
     /// Merges finished part manifests (in part order) into the stage manifest.
-    pub fn merge(stage: &str, config: serde_json::Value, config_digest: &str, parts: &[PartManifest]) -> Self {
+    pub fn merge(
+        stage: &str,
+        config: serde_json::Value,
+        config_digest: &str,
+        parts: &[PartManifest],
+    ) -> Self {
         let mut m = StageManifest {
             stage: stage.to_string(),
             version: crate::VERSION.to_string(),
             config,
             config_digest: config_digest.to_string(),
-            started: parts.iter().map(|p| p.started.clone()).min().unwrap_or_default(),
-            finished: parts.iter().map(|p| p.finished.clone()).max().unwrap_or_default(),
+            started: parts
+                .iter()
+                .map(|p| p.started.clone())
+                .min()
+                .unwrap_or_default(),
+            finished: parts
+                .iter()
+                .map(|p| p.finished.clone())
+                .max()
+                .unwrap_or_default(),
             seconds: parts.iter().map(|p| p.seconds).sum(),
             parts: parts.len(),
             inputs: Vec::new(),
@@ -115,7 +128,10 @@ pub fn list_parts(dir: &Path) -> Result<Vec<(usize, PathBuf)>, ManifestError> {
         let entry = entry.map_err(|e| ManifestError::io(dir, e))?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let Some(num) = name.strip_prefix("part-").and_then(|r| r.strip_suffix(".parquet")) else {
+        let Some(num) = name
+            .strip_prefix("part-")
+            .and_then(|r| r.strip_suffix(".parquet"))
+        else {
             continue;
         };
         if let Ok(i) = num.parse::<usize>() {

@@ -42,7 +42,11 @@ impl ShardWriter {
         Self::open(path, cols, Some(stage.to_string()))
     }
 
-    fn open(path: &Path, cols: &Columns, ledger_stage: Option<String>) -> Result<Self, ManifestError> {
+    fn open(
+        path: &Path,
+        cols: &Columns,
+        ledger_stage: Option<String>,
+    ) -> Result<Self, ManifestError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| ManifestError::io(dir, e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("part");
@@ -50,7 +54,8 @@ impl ShardWriter {
         let file = File::create(&tmp).map_err(|e| ManifestError::io(&tmp, e))?;
         let mut empty = to_frame(&[], cols).map_err(|e| ManifestError::parquet(path, e))?;
         if let Some(stage) = &ledger_stage {
-            add_ledger_columns(&mut empty, stage, &[]).map_err(|e| ManifestError::parquet(path, e))?;
+            add_ledger_columns(&mut empty, stage, &[])
+                .map_err(|e| ManifestError::parquet(path, e))?;
         }
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
@@ -97,13 +102,16 @@ impl ShardWriter {
             return Ok(());
         }
         let refs: Vec<&Document> = self.docs.iter().collect();
-        let mut df = to_frame(&refs, &self.cols).map_err(|e| ManifestError::parquet(&self.path, e))?;
+        let mut df =
+            to_frame(&refs, &self.cols).map_err(|e| ManifestError::parquet(&self.path, e))?;
         if let Some(stage) = &self.ledger_stage {
             let why: Vec<&Rejection> = self.why.iter().collect();
-            add_ledger_columns(&mut df, stage, &why).map_err(|e| ManifestError::parquet(&self.path, e))?;
+            add_ledger_columns(&mut df, stage, &why)
+                .map_err(|e| ManifestError::parquet(&self.path, e))?;
         }
         if let Some(w) = self.writer.as_mut() {
-            w.write_batch(&df).map_err(|e| ManifestError::parquet(&self.path, e))?;
+            w.write_batch(&df)
+                .map_err(|e| ManifestError::parquet(&self.path, e))?;
         }
         self.docs.clear();
         self.why.clear();
@@ -116,9 +124,13 @@ impl ShardWriter {
         self.flush()?;
         let writer = self.writer.take();
         if let Some(w) = writer {
-            w.finish().map_err(|e| ManifestError::parquet(&self.path, e))?;
+            w.finish()
+                .map_err(|e| ManifestError::parquet(&self.path, e))?;
         }
-        let f = File::options().append(true).open(&self.tmp).map_err(|e| ManifestError::io(&self.tmp, e))?;
+        let f = File::options()
+            .append(true)
+            .open(&self.tmp)
+            .map_err(|e| ManifestError::io(&self.tmp, e))?;
         f.sync_all().map_err(|e| ManifestError::io(&self.tmp, e))?;
         drop(f);
         std::fs::rename(&self.tmp, &self.path).map_err(|e| ManifestError::io(&self.path, e))?;
@@ -127,7 +139,11 @@ impl ShardWriter {
         }
         let (blake3, bytes) = blake3_file(&self.path)?;
         Ok(FileEntry {
-            path: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            path: self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             bytes,
             rows: self.rows,
             blake3,
@@ -179,7 +195,10 @@ impl ShardReader {
         };
         let n = group.num_rows();
         self.next_group += 1;
-        let file = self.file.try_clone().map_err(|e| ManifestError::io(&self.path, e))?;
+        let file = self
+            .file
+            .try_clone()
+            .map_err(|e| ManifestError::io(&self.path, e))?;
         let mut reader = ParquetReader::new(file).with_slice(Some((self.offset, n)));
         reader.set_metadata(self.metadata.clone());
         self.offset += n;
@@ -188,17 +207,23 @@ impl ShardReader {
 
     /// The next row group's documents and the shard's column groups; `None` at the end.
     pub fn next_batch(&mut self) -> Result<Option<(Vec<Document>, Columns)>, ManifestError> {
-        let Some(df) = self.next_frame()? else { return Ok(None) };
-        from_frame(&df).map(Some).map_err(|(column, e)| ManifestError::Column {
-            path: self.path.clone(),
-            column,
-            message: e.to_string(),
-        })
+        let Some(df) = self.next_frame()? else {
+            return Ok(None);
+        };
+        from_frame(&df)
+            .map(Some)
+            .map_err(|(column, e)| ManifestError::Column {
+                path: self.path.clone(),
+                column,
+                message: e.to_string(),
+            })
     }
 
     /// The next row group of a ledger shard.
     pub fn next_ledger_batch(&mut self) -> Result<Option<Vec<Rejected>>, ManifestError> {
-        let Some(df) = self.next_frame()? else { return Ok(None) };
+        let Some(df) = self.next_frame()? else {
+            return Ok(None);
+        };
         let bad = |column: &str, e: PolarsError| ManifestError::Column {
             path: self.path.clone(),
             column: column.to_string(),
@@ -207,9 +232,14 @@ impl ShardReader {
         let (docs, _) = from_frame(&df).map_err(|(c, e)| bad(&c, e))?;
         let s = |name: &str| -> Result<Vec<Option<String>>, ManifestError> {
             let c = df.column(name).map_err(|e| bad(name, e))?;
-            Ok(c.str().map_err(|e| bad(name, e))?.into_iter().map(|v| v.map(str::to_string)).collect())
+            Ok(c.str()
+                .map_err(|e| bad(name, e))?
+                .into_iter()
+                .map(|v| v.map(str::to_string))
+                .collect())
         };
-        let (stage, reason, detail, dup_of) = (s("stage")?, s("reason")?, s("detail")?, s("dup_of")?);
+        let (stage, reason, detail, dup_of) =
+            (s("stage")?, s("reason")?, s("detail")?, s("dup_of")?);
         let value: Vec<Option<f64>> = df
             .column("value")
             .and_then(|c| c.f64().map(|ca| ca.into_iter().collect()))
@@ -238,7 +268,10 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, Manif
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(ManifestError::parquet(path, e)),
-        Err(_) => Err(ManifestError::parquet(path, "the Parquet decoder failed on corrupt data")),
+        Err(_) => Err(ManifestError::parquet(
+            path,
+            "the Parquet decoder failed on corrupt data",
+        )),
     }
 }
 

@@ -14,7 +14,12 @@ fn doc(i: usize) -> Document {
         lang: Some("que".into()),
         lang_score: Some(0.9),
         lang_spans: (0..i % 3)
-            .map(|k| LangSpan { start: k as u32, end: k as u32 + 1, lang: "spa".into(), score: 0.5 })
+            .map(|k| LangSpan {
+                start: k as u32,
+                end: k as u32 + 1,
+                lang: "spa".into(),
+                score: 0.5,
+            })
             .collect(),
         quality: vec![i as f32, 0.5],
         pii: vec![i as u32],
@@ -24,7 +29,12 @@ fn doc(i: usize) -> Document {
 }
 
 fn cols() -> Columns {
-    Columns { lang: true, quality: vec!["words".into(), "ratio".into()], pii: vec!["email".into()], dedup: true }
+    Columns {
+        lang: true,
+        quality: vec!["words".into(), "ratio".into()],
+        pii: vec!["email".into()],
+        dedup: true,
+    }
 }
 
 #[test]
@@ -73,7 +83,10 @@ fn same_rows_give_the_same_bytes_and_no_temp_files_remain() {
         digests.push(w.finish().unwrap().blake3);
     }
     assert_eq!(digests[0], digests[1]);
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
 
@@ -95,10 +108,20 @@ fn ledger_rows_round_trip_and_empty_shards_are_valid() {
     w.finish().unwrap();
     let mut r = ShardReader::open(&path).unwrap();
     let rows = r.next_ledger_batch().unwrap().unwrap();
-    assert_eq!(rows, vec![Rejected { stage: "filter".into(), doc: d, why }]);
+    assert_eq!(
+        rows,
+        vec![Rejected {
+            stage: "filter".into(),
+            doc: d,
+            why
+        }]
+    );
 
     let empty = dir.path().join("empty.parquet");
-    let e = ShardWriter::documents(&empty, &cols()).unwrap().finish().unwrap();
+    let e = ShardWriter::documents(&empty, &cols())
+        .unwrap()
+        .finish()
+        .unwrap();
     assert_eq!(e.rows, 0);
     let mut r = ShardReader::open(&empty).unwrap();
     assert!(r.next_batch().unwrap().is_none());

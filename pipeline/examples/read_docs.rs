@@ -45,6 +45,7 @@ fn main() {
                     );
                 }
             }
+            SourceItem::NotDocument { .. } => {}
             SourceItem::Skip(s) => {
                 if verbose {
                     println!("{arg}\t{}\tskip {} {}", s.offset, s.reason, s.detail);

@@ -102,11 +102,13 @@ impl IngestConfig {
 impl PipelineConfig {
     /// Reads and checks a config file; relative paths in it are resolved against its directory.
     pub fn load(path: &Path) -> Result<(PipelineConfig, PathBuf)> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
         let cfg: PipelineConfig =
             toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        cfg.check().with_context(|| format!("invalid config {}", path.display()))?;
+        cfg.check()
+            .with_context(|| format!("invalid config {}", path.display()))?;
         Ok((cfg, base))
     }
 
@@ -114,7 +116,10 @@ impl PipelineConfig {
         let mut names = std::collections::BTreeSet::new();
         for s in &self.sources {
             if s.name.is_empty() || s.name.contains(['/', '\\']) {
-                bail!("source name {:?} must be non-empty and contain no slash", s.name);
+                bail!(
+                    "source name {:?} must be non-empty and contain no slash",
+                    s.name
+                );
             }
             if !names.insert(&s.name) {
                 bail!("source name {:?} is used twice", s.name);
@@ -163,7 +168,8 @@ part_size_mb = 1.5
     fn unknown_keys_and_duplicate_sources_are_errors() {
         assert!(toml::from_str::<PipelineConfig>("wrkdir = 'x'").is_err());
         let cfg: PipelineConfig =
-            toml::from_str("[[source]]\nname='a'\npath='x'\n[[source]]\nname='a'\npath='y'").unwrap();
+            toml::from_str("[[source]]\nname='a'\npath='x'\n[[source]]\nname='a'\npath='y'")
+                .unwrap();
         assert!(cfg.check().is_err());
     }
 }

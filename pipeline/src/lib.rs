@@ -16,16 +16,22 @@ pub fn shard_spec(args: &cli::ShardArgs) -> Result<runner::ShardSpec> {
     match (args.shard_index, args.shard_count) {
         (None, None) => Ok(runner::ShardSpec::ALL),
         (Some(i), Some(n)) => runner::ShardSpec::new(i, n),
-        (Some(_), None) => anyhow::bail!("--shard-index needs --shard-count (or SLURM_ARRAY_TASK_COUNT)"),
+        (Some(_), None) => {
+            anyhow::bail!("--shard-index needs --shard-count (or SLURM_ARRAY_TASK_COUNT)")
+        }
         (None, Some(n)) if n == 1 => Ok(runner::ShardSpec::ALL),
-        (None, Some(_)) => anyhow::bail!("--shard-count needs --shard-index (or SLURM_ARRAY_TASK_ID)"),
+        (None, Some(_)) => {
+            anyhow::bail!("--shard-count needs --shard-index (or SLURM_ARRAY_TASK_ID)")
+        }
     }
 }
 
 /// Runs a parsed command line.
 pub fn dispatch(cli: cli::Cli) -> Result<()> {
     if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global()?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()?;
     }
     match &cli.command {
         cli::Command::Run(a) => commands::run::run(a),

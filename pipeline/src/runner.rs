@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use minga_manifests::{
-    list_parts, part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardReader, ShardWriter,
-    StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
+    list_parts, part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardReader,
+    ShardWriter, StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
 };
 use rayon::prelude::*;
 
@@ -80,7 +80,11 @@ impl PartPaths {
     /// are removed, since only this process writes this part now.
     pub fn for_writing(out: &Path, part: usize) -> Self {
         let name = part_name(part);
-        for dir in [out.to_path_buf(), out.join(REJECTED_DIR), out.join(PARTS_DIR)] {
+        for dir in [
+            out.to_path_buf(),
+            out.join(REJECTED_DIR),
+            out.join(PARTS_DIR),
+        ] {
             remove_stale_temps(&dir, &name);
         }
         Self::new(out, part)
@@ -97,7 +101,9 @@ impl PartPaths {
 }
 
 fn remove_stale_temps(dir: &Path, part: &str) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let prefix = format!(".{part}.");
     for e in rd.flatten() {
         let name = e.file_name();
@@ -117,7 +123,9 @@ pub fn input_digest(inputs: &[FileEntry]) -> String {
 /// config, and every output it lists is still there unchanged.
 pub fn part_is_done(out: &Path, part: usize, config_digest: &str, input_digest: &str) -> bool {
     let paths = PartPaths::new(out, part);
-    let Ok(m) = PartManifest::read(&paths.manifest) else { return false };
+    let Ok(m) = PartManifest::read(&paths.manifest) else {
+        return false;
+    };
     if m.config_digest != config_digest || m.input_digest != input_digest {
         return false;
     }
@@ -138,7 +146,8 @@ pub fn clear_outputs(out: &Path) -> Result<()> {
     for sub in [REJECTED_DIR, PARTS_DIR] {
         let d = out.join(sub);
         if d.exists() {
-            std::fs::remove_dir_all(&d).with_context(|| format!("cannot remove {}", d.display()))?;
+            std::fs::remove_dir_all(&d)
+                .with_context(|| format!("cannot remove {}", d.display()))?;
         }
     }
     let m = out.join(MANIFEST_FILE);
@@ -185,7 +194,12 @@ pub fn now_utc() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Documents per parallel batch: big enough to feed every thread, small enough to bound memory.
@@ -256,10 +270,19 @@ impl StageRun {
 }
 
 /// Runs a per-document stage over the parts of `input` into `output` (part k in, part k out).
-pub fn run_doc_stage(stage: &dyn DocStage, input: &Path, output: &Path, opts: &RunOptions) -> Result<StageRun> {
-    let parts = list_parts(input).with_context(|| format!("no input shards in {}", input.display()))?;
+pub fn run_doc_stage(
+    stage: &dyn DocStage,
+    input: &Path,
+    output: &Path,
+    opts: &RunOptions,
+) -> Result<StageRun> {
+    let parts =
+        list_parts(input).with_context(|| format!("no input shards in {}", input.display()))?;
     if parts.is_empty() {
-        bail!("{} holds no part-NNNNN.parquet shards: run the previous stage first", input.display());
+        bail!(
+            "{} holds no part-NNNNN.parquet shards: run the previous stage first",
+            input.display()
+        );
     }
     let config = stage.config();
     let config_digest = crate::config::digest_of(&config);
@@ -267,14 +290,24 @@ pub fn run_doc_stage(stage: &dyn DocStage, input: &Path, output: &Path, opts: &R
         clear_outputs(output)?;
     }
     let mut run = StageRun::default();
-    let selected: Vec<&(usize, PathBuf)> = parts.iter().filter(|(p, _)| opts.shards.selects(*p)).collect();
-    let total_bytes: u64 = selected.iter().filter_map(|(_, p)| p.metadata().ok()).map(|m| m.len()).sum();
+    let selected: Vec<&(usize, PathBuf)> = parts
+        .iter()
+        .filter(|(p, _)| opts.shards.selects(*p))
+        .collect();
+    let total_bytes: u64 = selected
+        .iter()
+        .filter_map(|(_, p)| p.metadata().ok())
+        .map(|m| m.len())
+        .sum();
     let progress = Progress::bytes(stage.name(), total_bytes);
     for (part, path) in selected {
         let (blake3, bytes) = minga_manifests::blake3_file(path)?;
         let reader = ShardReader::open(path)?;
         let entry = FileEntry {
-            path: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            path: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             bytes,
             rows: reader.rows(),
             blake3,
@@ -285,14 +318,27 @@ pub fn run_doc_stage(stage: &dyn DocStage, input: &Path, output: &Path, opts: &R
             progress.inc(bytes);
             continue;
         }
-        let m = run_part(stage, reader, entry, *part, output, &config_digest, &in_digest)
-            .with_context(|| format!("{}: part {}", stage.name(), path.display()))?;
+        let m = run_part(
+            stage,
+            reader,
+            entry,
+            *part,
+            output,
+            &config_digest,
+            &in_digest,
+        )
+        .with_context(|| format!("{}: part {}", stage.name(), path.display()))?;
         run.add(&m);
         progress.inc(bytes);
     }
     progress.finish();
-    let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
-    run.manifest_written = merge_if_complete(output, stage.name(), config, &config_digest, &all)?.is_some();
+    // The stage is complete only once its input stage is: until the input's manifest exists,
+    // other tasks may still be writing input parts this stage has not seen.
+    if input.join(MANIFEST_FILE).exists() {
+        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
+        run.manifest_written =
+            merge_if_complete(output, stage.name(), config, &config_digest, &all)?.is_some();
+    }
     Ok(run)
 }
 
@@ -335,7 +381,10 @@ fn run_part(
             Some(w) => w,
             None => {
                 let out_cols = cols.with(&stage.added_columns());
-                writers.insert((ShardWriter::documents(&paths.shard, &out_cols)?, ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?))
+                writers.insert((
+                    ShardWriter::documents(&paths.shard, &out_cols)?,
+                    ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?,
+                ))
             }
         };
         m.rows_in += docs.len() as u64;
@@ -347,7 +396,10 @@ fn run_part(
         Some(w) => w,
         None => {
             let out_cols = in_cols.with(&stage.added_columns());
-            (ShardWriter::documents(&paths.shard, &out_cols)?, ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?)
+            (
+                ShardWriter::documents(&paths.shard, &out_cols)?,
+                ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?,
+            )
         }
     };
     finish_part(m, out, ledger, &paths, clock)

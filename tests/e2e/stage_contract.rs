@@ -5,30 +5,76 @@ use crate::util::*;
 #[test]
 fn thread_count_does_not_change_a_byte() {
     let t = tempfile::tempdir().unwrap();
-    let cfg = samples_config(t.path(), 0.02);
+    let cfg = samples_config(t.path(), 0.004);
     let cfg = cfg.to_str().unwrap();
-    run_ok(t.path(), &["run", cfg, "--workdir", "w1"], &[("RAYON_NUM_THREADS", "1")]);
-    run_ok(t.path(), &["run", cfg, "--workdir", "w2"], &[("RAYON_NUM_THREADS", "2")]);
-    let (a, b) = (snapshot(&t.path().join("w1")), snapshot(&t.path().join("w2")));
-    assert!(a.keys().filter(|k| k.ends_with(".parquet")).count() >= 3, "expected several parts: {:?}", a.keys());
+    run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "w1"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "w2"],
+        &[("RAYON_NUM_THREADS", "2")],
+    );
+    let (a, b) = (
+        snapshot(&t.path().join("w1")),
+        snapshot(&t.path().join("w2")),
+    );
+    assert!(
+        a.keys().filter(|k| k.ends_with(".parquet")).count() >= 3,
+        "expected several parts: {:?}",
+        a.keys()
+    );
     assert_eq!(a, b);
 }
 
 #[test]
 fn shards_run_separately_equal_one_run() {
     let t = tempfile::tempdir().unwrap();
-    let cfg = samples_config(t.path(), 0.02);
+    let cfg = samples_config(t.path(), 0.004);
     let cfg = cfg.to_str().unwrap();
     run_ok(t.path(), &["run", cfg, "--workdir", "single"], &[]);
     for i in 0..3 {
         let idx = i.to_string();
-        let out = run_ok(t.path(), &["run", cfg, "--workdir", "sharded", "--shard-index", &idx, "--shard-count", "3"], &[]);
+        let out = run_ok(
+            t.path(),
+            &[
+                "run",
+                cfg,
+                "--workdir",
+                "sharded",
+                "--shard-index",
+                &idx,
+                "--shard-count",
+                "3",
+            ],
+            &[],
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(stderr.contains("waits for the other shards"), i < 2, "{stderr}");
+        assert_eq!(
+            stderr.contains("waits for the other shards"),
+            i < 2,
+            "{stderr}"
+        );
     }
     // The Slurm variables select the shard the same way.
-    run_ok(t.path(), &["run", cfg, "--workdir", "slurm"], &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "2")]);
-    run_ok(t.path(), &["run", cfg, "--workdir", "slurm"], &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "2")]);
+    run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "slurm"],
+        &[
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ],
+    );
+    run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "slurm"],
+        &[
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ],
+    );
     let single = snapshot(&t.path().join("single"));
     assert_eq!(single, snapshot(&t.path().join("sharded")));
     assert_eq!(single, snapshot(&t.path().join("slurm")));
@@ -37,7 +83,7 @@ fn shards_run_separately_equal_one_run() {
 #[test]
 fn resume_redoes_only_what_an_interrupted_run_left_undone() {
     let t = tempfile::tempdir().unwrap();
-    let cfg = samples_config(t.path(), 0.02);
+    let cfg = samples_config(t.path(), 0.004);
     let cfg = cfg.to_str().unwrap();
     run_ok(t.path(), &["run", cfg, "--workdir", "clean"], &[]);
     run_ok(t.path(), &["run", cfg, "--workdir", "broken"], &[]);
@@ -48,13 +94,27 @@ fn resume_redoes_only_what_an_interrupted_run_left_undone() {
     std::fs::remove_file(ingest.join("_manifest.json")).unwrap();
     std::fs::remove_file(ingest.join("part-00002.parquet")).unwrap();
     std::fs::write(ingest.join(".part-00002.parquet.tmp-1"), b"PAR1 partial").unwrap();
-    let out = run_ok(t.path(), &["run", cfg, "--workdir", "broken", "--resume"], &[]);
+    let out = run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "broken", "--resume"],
+        &[],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("2 parts run"), "{stderr}");
-    std::fs::remove_file(ingest.join(".part-00002.parquet.tmp-1")).unwrap();
-    assert_eq!(snapshot(&t.path().join("clean")), snapshot(&t.path().join("broken")));
+    assert!(
+        !ingest.join(".part-00002.parquet.tmp-1").exists(),
+        "the stale temp file is cleaned up"
+    );
+    assert_eq!(
+        snapshot(&t.path().join("clean")),
+        snapshot(&t.path().join("broken"))
+    );
     // A resumed run with everything done runs nothing.
-    let out = run_ok(t.path(), &["run", cfg, "--workdir", "broken", "--resume"], &[]);
+    let out = run_ok(
+        t.path(),
+        &["run", cfg, "--workdir", "broken", "--resume"],
+        &[],
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("0 parts run"));
 }
 
@@ -64,7 +124,14 @@ fn bad_shard_flags_are_clear_errors() {
     let cfg = samples_config(t.path(), 1.0);
     let out = minga()
         .current_dir(t.path())
-        .args(["run", cfg.to_str().unwrap(), "--shard-index", "3", "--shard-count", "3"])
+        .args([
+            "run",
+            cfg.to_str().unwrap(),
+            "--shard-index",
+            "3",
+            "--shard-count",
+            "3",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

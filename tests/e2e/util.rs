@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 
 /// The repository root (this file is `tests/e2e/util.rs`; the test binary belongs to `pipeline/`).
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
 }
 
 pub fn samples() -> PathBuf {
@@ -26,7 +29,8 @@ pub fn shared_data() -> Option<PathBuf> {
 
 pub fn minga() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_minga"));
-    c.env_remove("SLURM_ARRAY_TASK_ID").env_remove("SLURM_ARRAY_TASK_COUNT");
+    c.env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("SLURM_ARRAY_TASK_COUNT");
     c
 }
 
@@ -59,9 +63,17 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(p);
                 continue;
             }
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let bytes = std::fs::read(&p).unwrap();
-            let bytes = if rel.ends_with(".json") { without_timings(&bytes) } else { bytes };
+            let bytes = if rel.ends_with(".json") {
+                without_timings(&bytes)
+            } else {
+                bytes
+            };
             out.insert(rel, bytes);
         }
     }
@@ -89,7 +101,10 @@ fn strip(v: &mut serde_json::Value) {
 }
 
 pub fn read_json(path: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+    serde_json::from_slice(
+        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap()
 }
 
 /// Writes a config that reads the bundled samples with small parts, so there are several.

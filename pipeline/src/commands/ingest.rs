@@ -12,9 +12,22 @@ pub fn run(args: &IngestArgs) -> Result<()> {
         Some(p) => PipelineConfig::load(p)?,
         None => (PipelineConfig::default(), std::env::current_dir()?),
     };
-    let mut job = IngestJob { base, sources: cfg.sources.clone(), ingest: cfg.ingest.clone() };
+    let mut job = IngestJob {
+        base,
+        sources: cfg.sources.clone(),
+        ingest: cfg.ingest.clone(),
+    };
     if !args.inputs.is_empty() {
         job.base = std::env::current_dir()?;
+        let missing: Vec<&str> = args
+            .inputs
+            .iter()
+            .filter(|i| !i.contains(['*', '?', '[']) && !std::path::Path::new(i.as_str()).exists())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            bail!("input not found: {}", missing.join(", "));
+        }
         job.sources = args
             .inputs
             .iter()
@@ -39,7 +52,10 @@ pub fn run(args: &IngestArgs) -> Result<()> {
         }
         job.ingest.part_size_mb = mb;
     }
-    let opts = RunOptions { resume: args.shards.resume, shards: crate::shard_spec(&args.shards)? };
+    let opts = RunOptions {
+        resume: args.shards.resume,
+        shards: crate::shard_spec(&args.shards)?,
+    };
     let run = ingest::run(&job, &args.out, &opts)?;
     run.print(ingest::STAGE, &args.out);
     Ok(())

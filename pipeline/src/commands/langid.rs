@@ -25,7 +25,10 @@ pub fn run(args: &LangidArgs) -> Result<()> {
                 None => LangidConfig::default(),
             };
             let stage = LangidStage::new(config)?;
-            let opts = RunOptions { resume: args.shards.resume, shards: crate::shard_spec(&args.shards)? };
+            let opts = RunOptions {
+                resume: args.shards.resume,
+                shards: crate::shard_spec(&args.shards)?,
+            };
             run_doc_stage(&stage, input, output, &opts)?.print(STAGE, output);
             Ok(())
         }
@@ -61,16 +64,29 @@ fn train(data: &Path, out: &Path) -> Result<()> {
     }
     let mut corpus = Vec::new();
     for f in &files {
-        let label = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
-        let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+        let label = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
         eprintln!("langid train: {label}: {} lines", lines.len());
         corpus.push((label, lines));
     }
     let model = Model::train(&corpus, &TrainOptions::default());
     let bytes = model.to_bytes();
     minga_manifests::atomic_write(out, &bytes)?;
-    eprintln!("langid train: {} labels -> {} ({} bytes)", corpus.len(), out.display(), bytes.len());
+    eprintln!(
+        "langid train: {} labels -> {} ({} bytes)",
+        corpus.len(),
+        out.display(),
+        bytes.len()
+    );
     Ok(())
 }
 
@@ -94,7 +110,11 @@ fn detect(jsonl: bool, model_path: Option<&Path>) -> Result<()> {
         let mut buf = Vec::new();
         while chunk.len() < 4096 {
             buf.clear();
-            if reader.read_until(b'\n', &mut buf).context("cannot read stdin")? == 0 {
+            if reader
+                .read_until(b'\n', &mut buf)
+                .context("cannot read stdin")?
+                == 0
+            {
                 break;
             }
             let line = String::from_utf8_lossy(&buf);
@@ -108,7 +128,11 @@ fn detect(jsonl: bool, model_path: Option<&Path>) -> Result<()> {
             .map(|line| {
                 let d = model.detect(line);
                 if jsonl {
-                    let top: Vec<_> = d.top.iter().map(|(l, s)| serde_json::json!({"lang": l, "score": s})).collect();
+                    let top: Vec<_> = d
+                        .top
+                        .iter()
+                        .map(|(l, s)| serde_json::json!({"lang": l, "score": s}))
+                        .collect();
                     serde_json::json!({"lang": d.lang, "score": d.score, "top": top}).to_string()
                 } else {
                     d.lang.to_string()

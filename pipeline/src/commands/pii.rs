@@ -19,10 +19,18 @@ pub fn run(args: &PiiArgs) -> Result<()> {
         let mut buf = Vec::new();
         while chunk.len() < 4096 {
             buf.clear();
-            if reader.read_until(b'\n', &mut buf).context("cannot read stdin")? == 0 {
+            if reader
+                .read_until(b'\n', &mut buf)
+                .context("cannot read stdin")?
+                == 0
+            {
                 break;
             }
-            chunk.push(String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_string());
+            chunk.push(
+                String::from_utf8_lossy(&buf)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string(),
+            );
         }
         if chunk.is_empty() {
             break;
@@ -41,7 +49,11 @@ pub fn run(args: &PiiArgs) -> Result<()> {
     }
     out.flush()?;
     if args.stats {
-        let per_kind: Vec<String> = total.iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{}={n}", k.name())).collect();
+        let per_kind: Vec<String> = total
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{}={n}", k.name()))
+            .collect();
         eprintln!("pii: {} found ({})", total.total(), per_kind.join(", "));
     }
     Ok(())

@@ -183,6 +183,7 @@ mod tests {
                 match item {
                     SourceItem::Doc(d) => docs.push(d),
                     SourceItem::Skip(s) => panic!("{}: {s:?}", path.display()),
+                    SourceItem::NotDocument { kind, .. } => panic!("{}: {kind}", path.display()),
                 }
             }
         }

@@ -39,6 +39,7 @@ fn reasons(items: &[SourceItem]) -> Vec<String> {
         .map(|i| match i {
             SourceItem::Doc(d) => format!("doc@{}", d.offset),
             SourceItem::Skip(s) => format!("{}@{}", s.reason, s.offset),
+            SourceItem::NotDocument { kind, offset } => format!("{kind}@{offset}"),
         })
         .collect()
 }

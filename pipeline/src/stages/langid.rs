@@ -28,7 +28,11 @@ pub struct LangidConfig {
 
 impl Default for LangidConfig {
     fn default() -> Self {
-        LangidConfig { min_score: 0.5, min_score_by_lang: BTreeMap::new(), model: None }
+        LangidConfig {
+            min_score: 0.5,
+            min_score_by_lang: BTreeMap::new(),
+            model: None,
+        }
     }
 }
 
@@ -45,17 +49,31 @@ impl LangidStage {
         let (model, model_digest) = match &config.model {
             None => (Model::embedded(), "embedded".to_string()),
             Some(p) => {
-                let bytes = std::fs::read(p).with_context(|| format!("cannot read language model {}", p.display()))?;
-                let model = Model::from_bytes(&bytes).with_context(|| format!("{}", p.display()))?;
+                let bytes = std::fs::read(p)
+                    .with_context(|| format!("cannot read language model {}", p.display()))?;
+                let model =
+                    Model::from_bytes(&bytes).with_context(|| format!("{}", p.display()))?;
                 // Leaked once per process: the stage lives for the whole command.
-                (&*Box::leak(Box::new(model)), minga_manifests::blake3_hex(&bytes))
+                (
+                    &*Box::leak(Box::new(model)),
+                    minga_manifests::blake3_hex(&bytes),
+                )
             }
         };
-        Ok(LangidStage { config, model, model_digest, spans: SpanOptions::default() })
+        Ok(LangidStage {
+            config,
+            model,
+            model_digest,
+            spans: SpanOptions::default(),
+        })
     }
 
     fn min_score(&self, lang: &str) -> f32 {
-        self.config.min_score_by_lang.get(lang).copied().unwrap_or(self.config.min_score)
+        self.config
+            .min_score_by_lang
+            .get(lang)
+            .copied()
+            .unwrap_or(self.config.min_score)
     }
 }
 
@@ -69,7 +87,10 @@ impl DocStage for LangidStage {
     }
 
     fn added_columns(&self) -> Columns {
-        Columns { lang: true, ..Columns::default() }
+        Columns {
+            lang: true,
+            ..Columns::default()
+        }
     }
 
     fn process(&self, mut doc: Document, counters: &mut Counters) -> Outcome {
@@ -78,9 +99,21 @@ impl DocStage for LangidStage {
         doc.lang_spans = label
             .spans
             .into_iter()
-            .map(|s| LangSpan { start: s.start, end: s.end, lang: s.lang, score: s.score })
+            .map(|s| LangSpan {
+                start: s.start,
+                end: s.end,
+                lang: s.lang,
+                score: s.score,
+            })
             .collect();
-        if doc.lang_spans.iter().map(|s| &s.lang).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+        if doc
+            .lang_spans
+            .iter()
+            .map(|s| &s.lang)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            > 1
+        {
             count(counters, "mixed_language_documents", 1);
         }
         let min = self.min_score(&label.lang);
@@ -88,8 +121,19 @@ impl DocStage for LangidStage {
         doc.lang = Some(label.lang);
         doc.lang_score = Some(label.score);
         if low {
-            let detail = format!("{} scored {:.3} < {min}", doc.lang.as_deref().unwrap_or("und"), label.score);
-            return Outcome::Reject(doc, Rejection::new("langid.low_confidence", Some(f64::from(label.score)), detail));
+            let detail = format!(
+                "{} scored {:.3} < {min}",
+                doc.lang.as_deref().unwrap_or("und"),
+                label.score
+            );
+            return Outcome::Reject(
+                doc,
+                Rejection::new(
+                    "langid.low_confidence",
+                    Some(f64::from(label.score)),
+                    detail,
+                ),
+            );
         }
         Outcome::Keep(doc)
     }

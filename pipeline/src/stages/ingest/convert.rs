@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::config::SourceConfig;
 use crate::runner::Outcome;
-use crate::sources::{Body, SourceDoc, Skip};
+use crate::sources::{Body, Skip, SourceDoc};
 
 /// Where a document came from: the source config and the file's path relative to the source root.
 pub struct Origin<'a> {
@@ -56,7 +56,14 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
     doc.text = normalise_text(&text);
     doc.meta = serde_json::Value::Object(d.meta).to_string();
     if doc.text.is_empty() {
-        return Outcome::Reject(doc, Rejection::new("ingest.empty_text", Some(0.0), "no text left after extraction"));
+        return Outcome::Reject(
+            doc,
+            Rejection::new(
+                "ingest.empty_text",
+                Some(0.0),
+                "no text left after extraction",
+            ),
+        );
     }
     Outcome::Keep(doc)
 }
@@ -69,7 +76,11 @@ pub fn skipped(origin: &Origin, s: Skip) -> (Document, Rejection) {
 
 /// NFC, `\n` line ends, no trailing spaces, paragraphs separated by exactly one blank line.
 pub fn normalise_text(text: &str) -> String {
-    let nfc: String = text.replace("\r\n", "\n").replace('\r', "\n").nfc().collect();
+    let nfc: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .nfc()
+        .collect();
     let mut out = String::with_capacity(nfc.len());
     let mut blank_run = 0usize;
     for line in nfc.split('\n') {

@@ -13,13 +13,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use minga_manifests::{part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardWriter};
+use minga_manifests::{
+    part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardWriter,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{digest_of, IngestConfig, SourceConfig};
 use crate::progress::Progress;
-use crate::runner::{count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths, RunOptions, StageRun};
+use crate::runner::{
+    count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths,
+    RunOptions, StageRun,
+};
 use crate::sources::{SourceDoc, SourceItem};
 use convert::Origin;
 use plan::PlanItem;
@@ -53,25 +58,41 @@ impl Warnings {
     }
     fn summary(&self) {
         if self.hidden > 0 {
-            eprintln!("warning: {} more warnings not shown (every skip is in the ledger and manifest)", self.hidden);
+            eprintln!(
+                "warning: {} more warnings not shown (every skip is in the ledger and manifest)",
+                self.hidden
+            );
         }
     }
 }
 
 /// Runs ingest over the parts this shard selects; writes the stage manifest when all are done.
 pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
-    let (parts, unknown) = plan::plan_sources(&job.base, &job.sources, job.ingest.part_size_bytes())?;
-    let mut warnings = Warnings { shown: 0, hidden: 0 };
+    let (parts, unknown) =
+        plan::plan_sources(&job.base, &job.sources, job.ingest.part_size_bytes())?;
+    let mut warnings = Warnings {
+        shown: 0,
+        hidden: 0,
+    };
     for (s, rel) in &unknown {
-        warnings.warn(format!("{}/{rel}: unknown format, file not read (set `format` on the source)", job.sources[*s].name));
+        warnings.warn(format!(
+            "{}/{rel}: unknown format, file not read (set `format` on the source)",
+            job.sources[*s].name
+        ));
     }
     let config = serde_json::to_value(job)?;
     let config_digest = digest_of(&config);
     if !opts.resume && opts.shards.count == 1 {
         crate::runner::clear_outputs(out)?;
     }
-    let selected: Vec<usize> = (0..parts.len()).filter(|p| opts.shards.selects(*p)).collect();
-    let total: u64 = selected.iter().flat_map(|p| &parts[*p]).map(item_bytes).sum();
+    let selected: Vec<usize> = (0..parts.len())
+        .filter(|p| opts.shards.selects(*p))
+        .collect();
+    let total: u64 = selected
+        .iter()
+        .flat_map(|p| &parts[*p])
+        .map(item_bytes)
+        .sum();
     let progress = Progress::bytes(STAGE, total);
     let mut run = StageRun::default();
     for p in selected {
@@ -83,8 +104,18 @@ pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
             progress.inc(items.iter().map(item_bytes).sum());
             continue;
         }
-        let m = ingest_part(job, p, items, inputs, &digest, &config_digest, out, &progress, &mut warnings)
-            .with_context(|| format!("ingest: {}", part_name(p)))?;
+        let m = ingest_part(
+            job,
+            p,
+            items,
+            inputs,
+            &digest,
+            &config_digest,
+            out,
+            &progress,
+            &mut warnings,
+        )
+        .with_context(|| format!("ingest: {}", part_name(p)))?;
         run.add(&m);
     }
     progress.finish();
@@ -104,7 +135,12 @@ fn input_entry(item: &PlanItem) -> Result<FileEntry> {
         Some((a, b)) => format!("{}#bytes={a}-{b}", item.rel),
         None => item.rel.clone(),
     };
-    Ok(FileEntry { path, bytes, rows: 0, blake3 })
+    Ok(FileEntry {
+        path,
+        bytes,
+        rows: 0,
+        blake3,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,10 +177,15 @@ fn ingest_part(
         finished: String::new(),
         seconds: 0.0,
     };
-    let limits = read::ReadLimits { max_record_bytes: job.ingest.max_record_bytes() };
+    let limits = read::ReadLimits {
+        max_record_bytes: job.ingest.max_record_bytes(),
+    };
     for (item, entry) in items.iter().zip(inputs.iter_mut()) {
         let source = &job.sources[item.source];
-        let origin = Origin { source, rel: &item.rel };
+        let origin = Origin {
+            source,
+            rel: &item.rel,
+        };
         let before = m.rows_in;
         count(&mut m.counters, "files", 1);
         count(&mut m.counters, "bytes_read", item_bytes(item));
@@ -190,11 +231,16 @@ fn read_item(
                 // Flush first so ledger and shard rows keep file order within each.
                 write_batch(origin, std::mem::take(&mut batch), shard, ledger, m)?;
                 batch_bytes = 0;
-                warnings.warn(format!("{}/{} @ {}: {}: {}", origin.source.name, origin.rel, s.offset, s.reason, s.detail));
+                warnings.warn(format!(
+                    "{}/{} @ {}: {}: {}",
+                    origin.source.name, origin.rel, s.offset, s.reason, s.detail
+                ));
                 let (doc, why) = convert::skipped(origin, s);
                 reject(doc, why, ledger, m)?;
             }
-            SourceItem::NotDocument { kind, .. } => count(&mut m.counters, &format!("records.{kind}"), 1),
+            SourceItem::NotDocument { kind, .. } => {
+                count(&mut m.counters, &format!("records.{kind}"), 1)
+            }
         }
     }
     write_batch(origin, batch, shard, ledger, m)
@@ -213,7 +259,10 @@ fn write_batch(
     ledger: &mut ShardWriter,
     m: &mut PartManifest,
 ) -> Result<()> {
-    let outcomes: Vec<Outcome> = batch.into_par_iter().map(|d| convert::convert(origin, d)).collect();
+    let outcomes: Vec<Outcome> = batch
+        .into_par_iter()
+        .map(|d| convert::convert(origin, d))
+        .collect();
     for o in outcomes {
         match o {
             Outcome::Keep(d) => {
@@ -227,7 +276,12 @@ fn write_batch(
     Ok(())
 }
 
-fn reject(doc: Document, why: Rejection, ledger: &mut ShardWriter, m: &mut PartManifest) -> Result<()> {
+fn reject(
+    doc: Document,
+    why: Rejection,
+    ledger: &mut ShardWriter,
+    m: &mut PartManifest,
+) -> Result<()> {
     m.rows_in += 1;
     *m.reasons.entry(why.reason.clone()).or_default() += 1;
     ledger.push_rejected(doc, why)?;

@@ -26,7 +26,11 @@ pub struct PlanItem {
 /// Files of a source: its path may be a file, a directory (read recursively) or a glob.
 /// Returns `(root, files)` with files sorted by their path relative to root.
 pub fn list_files(base: &Path, spec: &str) -> Result<(PathBuf, Vec<PathBuf>)> {
-    let full = if Path::new(spec).is_absolute() { PathBuf::from(spec) } else { base.join(spec) };
+    let full = if Path::new(spec).is_absolute() {
+        PathBuf::from(spec)
+    } else {
+        base.join(spec)
+    };
     let mut files = Vec::new();
     let root;
     if spec.contains(['*', '?', '[']) {
@@ -39,6 +43,9 @@ pub fn list_files(base: &Path, spec: &str) -> Result<(PathBuf, Vec<PathBuf>)> {
             } else if p.is_dir() {
                 walk(&p, &mut files)?;
             }
+        }
+        if files.is_empty() {
+            bail!("no file matches {pattern}");
         }
     } else if full.is_dir() {
         root = full.clone();
@@ -69,12 +76,16 @@ fn glob_root(pattern: &Path) -> PathBuf {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+        for entry in
+            std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))?
+        {
             let entry = entry.with_context(|| format!("cannot list {}", d.display()))?;
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let ft = entry.file_type().with_context(|| format!("cannot stat {}", entry.path().display()))?;
+            let ft = entry
+                .file_type()
+                .with_context(|| format!("cannot stat {}", entry.path().display()))?;
             if ft.is_dir() {
                 stack.push(entry.path());
             } else if ft.is_file() || (ft.is_symlink() && entry.path().is_file()) {
@@ -88,7 +99,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// `p` relative to `root`, with `/` separators.
 pub fn rel_path(root: &Path, p: &Path) -> String {
     let r = p.strip_prefix(root).unwrap_or(p);
-    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The format of a file by its name, for `format = "auto"`; `None` = not an input we read.
@@ -128,7 +142,10 @@ pub fn plan_parts(items: Vec<PlanItem>, part_size: u64) -> Vec<Vec<PlanItem>> {
             let mut start = 0;
             while start < item.size {
                 let end = (start + part_size).min(item.size);
-                parts.push(vec![PlanItem { range: Some((start, end)), ..item.clone() }]);
+                parts.push(vec![PlanItem {
+                    range: Some((start, end)),
+                    ..item.clone()
+                }]);
                 start = end;
             }
             continue;
@@ -155,7 +172,8 @@ pub fn plan_sources(
     let mut items = Vec::new();
     let mut unknown = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        let (root, files) = list_files(base, &s.path).with_context(|| format!("source {:?}", s.name))?;
+        let (root, files) =
+            list_files(base, &s.path).with_context(|| format!("source {:?}", s.name))?;
         if files.is_empty() {
             bail!("source {:?}: no files under {}", s.name, s.path);
         }
@@ -171,8 +189,18 @@ pub fn plan_sources(
                 },
                 fmt => fmt,
             };
-            let size = f.metadata().with_context(|| format!("cannot stat {}", f.display()))?.len();
-            items.push(PlanItem { source: i, path: f, rel, size, range: None, format });
+            let size = f
+                .metadata()
+                .with_context(|| format!("cannot stat {}", f.display()))?
+                .len();
+            items.push(PlanItem {
+                source: i,
+                path: f,
+                rel,
+                size,
+                range: None,
+                format,
+            });
         }
     }
     Ok((plan_parts(items, part_size), unknown))
@@ -183,7 +211,14 @@ mod tests {
     use super::*;
 
     fn item(rel: &str, size: u64, format: Format) -> PlanItem {
-        PlanItem { source: 0, path: PathBuf::from(rel), rel: rel.into(), size, range: None, format }
+        PlanItem {
+            source: 0,
+            path: PathBuf::from(rel),
+            rel: rel.into(),
+            size,
+            range: None,
+            format,
+        }
     }
 
     #[test]
@@ -197,8 +232,10 @@ mod tests {
             item("d.txt", 10, Format::Txt),
         ];
         let parts = plan_parts(items, 100);
-        let shape: Vec<Vec<(String, Option<(u64, u64)>)>> =
-            parts.iter().map(|p| p.iter().map(|i| (i.rel.clone(), i.range)).collect()).collect();
+        let shape: Vec<Vec<(String, Option<(u64, u64)>)>> = parts
+            .iter()
+            .map(|p| p.iter().map(|i| (i.rel.clone(), i.range)).collect())
+            .collect();
         assert_eq!(
             shape,
             vec![
@@ -215,7 +252,10 @@ mod tests {
 
     #[test]
     fn formats_are_told_by_extension() {
-        assert_eq!(detect_format(Path::new("x/CC-1.warc.gz")), Some(Format::Warc));
+        assert_eq!(
+            detect_format(Path::new("x/CC-1.warc.gz")),
+            Some(Format::Warc)
+        );
         assert_eq!(detect_format(Path::new("a.WET.gz")), Some(Format::Warc));
         assert_eq!(detect_format(Path::new("nh0007.xml")), Some(Format::Tei));
         assert_eq!(detect_format(Path::new("d.jsonl")), Some(Format::Jsonl));

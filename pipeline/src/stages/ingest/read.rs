@@ -12,14 +12,24 @@ pub struct ReadLimits {
 }
 
 /// The items of one plan item, in file order.
-pub fn open(item: &PlanItem, source: &SourceConfig, limits: &ReadLimits) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
+pub fn open(
+    item: &PlanItem,
+    source: &SourceConfig,
+    limits: &ReadLimits,
+) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
     Ok(match item.format {
         Format::Warc => {
-            let opts = warc::WarcOptions { max_record_bytes: limits.max_record_bytes, ..Default::default() };
+            let opts = warc::WarcOptions {
+                max_record_bytes: limits.max_record_bytes,
+                ..Default::default()
+            };
             Box::new(warc::read_warc(&item.path, item.range, &opts)?)
         }
         Format::Jsonl => {
-            let mut opts = jsonl::JsonlOptions { max_line_bytes: limits.max_record_bytes, ..Default::default() };
+            let mut opts = jsonl::JsonlOptions {
+                max_line_bytes: limits.max_record_bytes,
+                ..Default::default()
+            };
             if let Some(f) = &source.text_field {
                 opts.text_field = f.clone();
             }
@@ -28,19 +38,32 @@ pub fn open(item: &PlanItem, source: &SourceConfig, limits: &ReadLimits) -> Resu
             }
             let path = item.path.clone();
             // A read error ends the file; it is recorded as a skip at the last good offset.
-            Box::new(jsonl::read_jsonl(&item.path, item.range, &opts)?.map(move |r| match r {
-                Ok(it) => it,
-                Err(e) => SourceItem::Skip(crate::sources::Skip {
-                    offset: 0,
-                    reason: "ingest.read_error".into(),
-                    detail: format!("{}: {e}", path.display()),
+            Box::new(
+                jsonl::read_jsonl(&item.path, item.range, &opts)?.map(move |r| match r {
+                    Ok(it) => it,
+                    Err(e) => SourceItem::Skip(crate::sources::Skip {
+                        offset: 0,
+                        reason: "ingest.read_error".into(),
+                        detail: format!("{}: {e}", path.display()),
+                    }),
                 }),
-            }))
+            )
         }
-        Format::Tei => Box::new(tei::read_tei(&item.path, &tei::TeiOptions::default())?.into_iter()),
-        Format::Txt => Box::new(plain::read_plain(&item.path, plain::PlainKind::Txt, limits.max_record_bytes)?.into_iter()),
-        Format::Md => Box::new(plain::read_plain(&item.path, plain::PlainKind::Md, limits.max_record_bytes)?.into_iter()),
-        Format::Html => Box::new(plain::read_plain(&item.path, plain::PlainKind::Html, limits.max_record_bytes)?.into_iter()),
+        Format::Tei => {
+            Box::new(tei::read_tei(&item.path, &tei::TeiOptions::default())?.into_iter())
+        }
+        Format::Txt => Box::new(
+            plain::read_plain(&item.path, plain::PlainKind::Txt, limits.max_record_bytes)?
+                .into_iter(),
+        ),
+        Format::Md => Box::new(
+            plain::read_plain(&item.path, plain::PlainKind::Md, limits.max_record_bytes)?
+                .into_iter(),
+        ),
+        Format::Html => Box::new(
+            plain::read_plain(&item.path, plain::PlainKind::Html, limits.max_record_bytes)?
+                .into_iter(),
+        ),
         Format::Auto => anyhow::bail!("{}: format not resolved", item.path.display()),
     })
 }
