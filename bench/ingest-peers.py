@@ -89,7 +89,10 @@ def run_minga(path, html_bytes, docs):
                    cwd=ROOT, env={**os.environ, "RAYON_NUM_THREADS": "1"})
     secs, after = time.perf_counter() - start, os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    # Documents and bytes are the same WARC's; the manifest holds minga's own counts.
+    # HTML bytes are the same WARC's; documents are minga's own count of response records read
+    # (kept + ledgered), from its manifest.
+    with open(os.path.join(out, "_manifest.json")) as f:
+        docs = json.load(f)["rows_in"]
     return {"tool": "minga", "docs": docs, "html_bytes": html_bytes, "chars": 0, "secs": secs, "cpu": cpu}
 
 

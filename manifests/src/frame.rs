@@ -29,7 +29,6 @@ fn req_str<'a>(name: &str, docs: &'a [&Document], f: impl Fn(&'a Document) -> &'
 
 /// Builds the frame of `docs` with the base columns plus the groups `cols` names.
 pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataFrame> {
-    let n = docs.len();
     let mut c = vec![
         req_str("id", docs, |d| &d.id),
         req_str("source", docs, |d| &d.source),
@@ -64,44 +63,14 @@ pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataF
         c.push(spans_column(docs)?);
     }
     if !cols.quality.is_empty() {
-        let fields: Vec<Series> = cols
-            .quality
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                Series::new(
-                    name.into(),
-                    docs.iter()
-                        .map(|d| d.quality.get(i).copied())
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect();
-        c.push(
-            StructChunked::from_series("quality".into(), n, fields.iter())?
-                .into_series()
-                .into(),
-        );
+        c.push(struct_column("quality", &cols.quality, docs, |d, i| {
+            d.quality.get(i).copied()
+        })?);
     }
     if !cols.pii.is_empty() {
-        let fields: Vec<Series> = cols
-            .pii
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                Series::new(
-                    name.into(),
-                    docs.iter()
-                        .map(|d| d.pii.get(i).copied())
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect();
-        c.push(
-            StructChunked::from_series("pii".into(), n, fields.iter())?
-                .into_series()
-                .into(),
-        );
+        c.push(struct_column("pii", &cols.pii, docs, |d, i| {
+            d.pii.get(i).copied()
+        })?);
     }
     if cols.dedup {
         c.push(Column::new(
@@ -110,6 +79,33 @@ pub(crate) fn to_frame(docs: &[&Document], cols: &Columns) -> PolarsResult<DataF
         ));
     }
     DataFrame::new(c)
+}
+
+/// A struct column whose field `i` (named `names[i]`) holds `value(doc, i)` for every document.
+fn struct_column<T>(
+    name: &str,
+    names: &[String],
+    docs: &[&Document],
+    value: impl Fn(&Document, usize) -> Option<T>,
+) -> PolarsResult<Column>
+where
+    Series: NamedFrom<Vec<Option<T>>, [Option<T>]>,
+{
+    let fields: Vec<Series> = names
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            Series::new(
+                field.into(),
+                docs.iter().map(|d| value(d, i)).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    Ok(
+        StructChunked::from_series(name.into(), docs.len(), fields.iter())?
+            .into_series()
+            .into(),
+    )
 }
 
 fn spans_column(docs: &[&Document]) -> PolarsResult<Column> {

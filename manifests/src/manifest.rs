@@ -159,12 +159,35 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
 }
 
 impl PartManifest {
+    /// An empty manifest for a part about to run, started now.
+    pub fn new(
+        stage: &str,
+        part: usize,
+        config_digest: &str,
+        input_digest: &str,
+        started: String,
+    ) -> Self {
+        PartManifest {
+            stage: stage.to_string(),
+            part: part_name(part),
+            version: crate::VERSION.to_string(),
+            config_digest: config_digest.to_string(),
+            input_digest: input_digest.to_string(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            rows_in: 0,
+            rows_out: 0,
+            rows_rejected: 0,
+            reasons: BTreeMap::new(),
+            counters: BTreeMap::new(),
+            started,
+            finished: String::new(),
+            seconds: 0.0,
+        }
+    }
+
     pub fn read(path: &Path) -> Result<Self, ManifestError> {
-        let bytes = std::fs::read(path).map_err(|e| ManifestError::io(path, e))?;
-        serde_json::from_slice(&bytes).map_err(|source| ManifestError::Json {
-            path: path.to_path_buf(),
-            source,
-        })
+        read_json(path)
     }
     pub fn write(&self, path: &Path) -> Result<(), ManifestError> {
         atomic_write(path, &to_json(self))
@@ -173,15 +196,19 @@ impl PartManifest {
 
 impl StageManifest {
     pub fn read(path: &Path) -> Result<Self, ManifestError> {
-        let bytes = std::fs::read(path).map_err(|e| ManifestError::io(path, e))?;
-        serde_json::from_slice(&bytes).map_err(|source| ManifestError::Json {
-            path: path.to_path_buf(),
-            source,
-        })
+        read_json(path)
     }
     pub fn write(&self, path: &Path) -> Result<(), ManifestError> {
         atomic_write(path, &to_json(self))
     }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ManifestError> {
+    let bytes = std::fs::read(path).map_err(|e| ManifestError::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|source| ManifestError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {

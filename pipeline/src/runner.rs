@@ -355,23 +355,8 @@ fn run_part(
     let clock = Instant::now();
     let paths = PartPaths::for_writing(output, part);
     let mut writers: Option<(ShardWriter, ShardWriter)> = None;
-    let mut m = PartManifest {
-        stage: stage.name().to_string(),
-        part: part_name(part),
-        version: minga_manifests::VERSION.to_string(),
-        config_digest: config_digest.to_string(),
-        input_digest: in_digest.to_string(),
-        inputs: vec![entry],
-        outputs: Vec::new(),
-        rows_in: 0,
-        rows_out: 0,
-        rows_rejected: 0,
-        reasons: BTreeMap::new(),
-        counters: BTreeMap::new(),
-        started,
-        finished: String::new(),
-        seconds: 0.0,
-    };
+    let mut m = PartManifest::new(stage.name(), part, config_digest, in_digest, started);
+    m.inputs = vec![entry];
     let mut in_cols = Columns::default();
     while let Some((docs, cols)) = reader.next_batch()? {
         if writers.is_none() {

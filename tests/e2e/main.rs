@@ -4,4 +4,5 @@
 mod util;
 
 mod ingest;
+mod langid;
 mod stage_contract;

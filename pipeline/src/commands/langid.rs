@@ -1,12 +1,11 @@
 //! `minga langid`: the stage (`--in/--out`), `train` and `detect`.
 
-use std::io::{BufRead, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use minga_filters::langid::{Model, TrainOptions};
-use rayon::prelude::*;
 
+use super::lines::map_stdin_lines;
 use crate::cli::{LangidArgs, LangidCommand};
 use crate::config::PipelineConfig;
 use crate::runner::{run_doc_stage, RunOptions};
@@ -100,49 +99,21 @@ fn detect(jsonl: bool, model_path: Option<&Path>) -> Result<()> {
         }
         None => Model::embedded(),
     };
-    let stdin = std::io::stdin();
-    let mut reader = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    // Lines are labelled in parallel chunks and printed in input order.
-    loop {
-        let mut chunk = Vec::with_capacity(4096);
-        let mut buf = Vec::new();
-        while chunk.len() < 4096 {
-            buf.clear();
-            if reader
-                .read_until(b'\n', &mut buf)
-                .context("cannot read stdin")?
-                == 0
-            {
-                break;
-            }
-            let line = String::from_utf8_lossy(&buf);
-            chunk.push(line.trim_end_matches(['\n', '\r']).to_string());
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let labels: Vec<String> = chunk
-            .par_iter()
-            .map(|line| {
-                let d = model.detect(line);
-                if jsonl {
-                    let top: Vec<_> = d
-                        .top
-                        .iter()
-                        .map(|(l, s)| serde_json::json!({"lang": l, "score": s}))
-                        .collect();
-                    serde_json::json!({"lang": d.lang, "score": d.score, "top": top}).to_string()
-                } else {
-                    d.lang.to_string()
-                }
-            })
-            .collect();
-        for l in labels {
-            writeln!(out, "{l}")?;
-        }
-    }
-    out.flush()?;
-    Ok(())
+    map_stdin_lines(
+        |line| {
+            let d = model.detect(line);
+            let text = if jsonl {
+                let top: Vec<_> = d
+                    .top
+                    .iter()
+                    .map(|(l, s)| serde_json::json!({"lang": l, "score": s}))
+                    .collect();
+                serde_json::json!({"lang": d.lang, "score": d.score, "top": top}).to_string()
+            } else {
+                d.lang.to_string()
+            };
+            (text, ())
+        },
+        |_| {},
+    )
 }

@@ -3,5 +3,6 @@
 pub mod extract;
 pub mod ingest;
 pub mod langid;
+pub mod lines;
 pub mod pii;
 pub mod run;

@@ -8,7 +8,6 @@ pub mod convert;
 pub mod plan;
 pub mod read;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -160,23 +159,7 @@ fn ingest_part(
     let cols = Columns::default();
     let mut shard = ShardWriter::documents(&paths.shard, &cols)?;
     let mut ledger = ShardWriter::ledger(&paths.ledger, &cols, STAGE)?;
-    let mut m = PartManifest {
-        stage: STAGE.into(),
-        part: part_name(part),
-        version: minga_manifests::VERSION.into(),
-        config_digest: config_digest.into(),
-        input_digest: in_digest.into(),
-        inputs: Vec::new(),
-        outputs: Vec::new(),
-        rows_in: 0,
-        rows_out: 0,
-        rows_rejected: 0,
-        reasons: BTreeMap::new(),
-        counters: BTreeMap::new(),
-        started: now_utc(),
-        finished: String::new(),
-        seconds: 0.0,
-    };
+    let mut m = PartManifest::new(STAGE, part, config_digest, in_digest, now_utc());
     let limits = read::ReadLimits {
         max_record_bytes: job.ingest.max_record_bytes(),
     };
