@@ -132,6 +132,26 @@ impl PipelineConfig {
     }
 }
 
+/// `base/rel` with `.` and `dir/..` folded lexically (no filesystem access), so messages show
+/// `work` rather than `samples/../work`.
+pub fn join_clean(base: &Path, rel: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in base.join(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
 /// BLAKE3 of a value's canonical JSON: the config digest of a stage.
 pub fn digest_of<T: Serialize>(value: &T) -> String {
     let json = serde_json::to_vec(value).unwrap_or_default();
@@ -162,6 +182,13 @@ part_size_mb = 1.5
         let again: PipelineConfig = toml::from_str(&toml::to_string(&cfg).unwrap()).unwrap();
         assert_eq!(again.sources, cfg.sources);
         assert_eq!(again.ingest, cfg.ingest);
+    }
+
+    #[test]
+    fn paths_fold_parent_components() {
+        assert_eq!(join_clean(Path::new("samples"), Path::new("../work")), PathBuf::from("work"));
+        assert_eq!(join_clean(Path::new(""), Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(join_clean(Path::new("/a/b"), Path::new("./c/../d")), PathBuf::from("/a/b/d"));
     }
 
     #[test]

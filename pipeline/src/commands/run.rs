@@ -32,7 +32,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let (cfg, base) = PipelineConfig::load(&args.config)?;
     let workdir = match &args.workdir {
         Some(w) => w.clone(),
-        None => base.join(&cfg.workdir),
+        None => crate::config::join_clean(&base, &cfg.workdir),
     };
     if cfg.sources.is_empty() {
         anyhow::bail!("{}: no [[source]] entries to read", args.config.display());
