@@ -78,13 +78,16 @@ pub struct IngestArgs {
     /// Input format (with INPUTs); `auto` goes by file extension.
     #[arg(long, value_enum, default_value = "auto")]
     pub format: Format,
-    /// Licence, consent, contact and country recorded on every document (with INPUTs).
+    /// Licence recorded on every document, e.g. CC-BY-4.0 (with INPUTs).
     #[arg(long)]
     pub licence: Option<String>,
+    /// Consent basis recorded on every document, e.g. public-web, community-agreement (with INPUTs).
     #[arg(long)]
     pub consent: Option<String>,
+    /// Who to contact about this source (with INPUTs).
     #[arg(long)]
     pub contact: Option<String>,
+    /// ISO 3166 alpha-2 country of the source, e.g. CL (with INPUTs; TEI headers may override).
     #[arg(long)]
     pub country: Option<String>,
     /// Pipeline config: its [[source]] list (without INPUTs) and [ingest] settings.
