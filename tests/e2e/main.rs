@@ -3,5 +3,6 @@
 
 mod util;
 
+mod filter;
 mod ingest;
 mod stage_contract;
