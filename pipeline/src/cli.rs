@@ -34,6 +34,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Language identification: the stage (--in/--out), `train` a model, `detect` lines on stdin.
     Langid(LangidArgs),
+    /// Quality rules, URL lists and PII: the stage (--in/--out), `calibrate` thresholds.
+    Filter(crate::commands::filter::FilterArgs),
     /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
     #[command(subcommand)]
     Pii(PiiCommand),

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod filter;
 mod ingest;
 mod langid;
 mod stage_contract;

@@ -1,6 +1,7 @@
 //! One module per subcommand; `main` dispatches.
 
 pub mod extract;
+pub mod filter;
 pub mod ingest;
 pub mod langid;
 pub mod lines;

@@ -10,6 +10,7 @@ use anyhow::Result;
 use crate::cli::RunArgs;
 use crate::config::PipelineConfig;
 use crate::runner::{run_doc_stage, RunOptions};
+use crate::stages::filter;
 use crate::stages::ingest::{self, IngestJob};
 use crate::stages::langid::{self, LangidStage};
 
@@ -54,6 +55,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     ingest_step(&ctx)?;
     langid_step(&ctx)?;
+    filter_step(&ctx)?;
     Ok(())
 }
 
@@ -74,5 +76,14 @@ fn langid_step(ctx: &RunContext) -> Result<()> {
     let out = ctx.stage_dir(langid::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(ingest::STAGE), &out, &ctx.opts)?
         .print(langid::STAGE, &out);
+    Ok(())
+}
+
+fn filter_step(ctx: &RunContext) -> Result<()> {
+    let config = crate::commands::filter::from_table(ctx.cfg.filter.clone(), &ctx.base)?;
+    let stage = crate::commands::filter::build_stage(config)?;
+    let out = ctx.stage_dir(filter::STAGE);
+    run_doc_stage(&stage, &ctx.stage_dir(langid::STAGE), &out, &ctx.opts)?
+        .print(filter::STAGE, &out);
     Ok(())
 }
