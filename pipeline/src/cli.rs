@@ -34,6 +34,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Language identification: the stage (--in/--out), `train` a model, `detect` lines on stdin.
     Langid(LangidArgs),
+    /// Exact and MinHash-LSH dedup: all steps, or one (signatures, buckets, clusters, apply).
+    Dedup(crate::commands::dedup::DedupArgs),
     /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
     #[command(subcommand)]
     Pii(PiiCommand),

@@ -38,6 +38,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Ingest(a) => commands::ingest::run(a),
         cli::Command::Extract(a) => commands::extract::run(a),
         cli::Command::Langid(a) => commands::langid::run(a),
+        cli::Command::Dedup(a) => commands::dedup::run(a),
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
     }
 }

@@ -3,5 +3,6 @@
 
 mod util;
 
+mod dedup;
 mod ingest;
 mod stage_contract;

@@ -1,4 +1,5 @@
 //! One module per stage; `minga <stage>` maps to one of them.
 
+pub mod dedup;
 pub mod ingest;
 pub mod langid;
