@@ -36,6 +36,8 @@ pub enum Command {
     Langid(LangidArgs),
     /// Quality rules, URL lists and PII: the stage (--in/--out), `calibrate` thresholds.
     Filter(crate::commands::filter::FilterArgs),
+    /// Exact and MinHash-LSH dedup: all steps, or one (signatures, buckets, clusters, apply).
+    Dedup(crate::commands::dedup::DedupArgs),
     /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
     #[command(subcommand)]
     Pii(PiiCommand),

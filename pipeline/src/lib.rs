@@ -39,6 +39,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Extract(a) => commands::extract::run(a),
         cli::Command::Langid(a) => commands::langid::run(a),
         cli::Command::Filter(a) => commands::filter::run(a),
+        cli::Command::Dedup(a) => commands::dedup::run(a),
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
     }
 }

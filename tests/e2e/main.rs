@@ -4,6 +4,7 @@
 mod util;
 
 mod filter;
+mod dedup;
 mod ingest;
 mod langid;
 mod stage_contract;

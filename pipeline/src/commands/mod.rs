@@ -1,5 +1,6 @@
 //! One module per subcommand; `main` dispatches.
 
+pub mod dedup;
 pub mod extract;
 pub mod filter;
 pub mod ingest;

@@ -56,6 +56,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     ingest_step(&ctx)?;
     langid_step(&ctx)?;
     filter_step(&ctx)?;
+    dedup_step(&ctx, &ctx.stage_dir(filter::STAGE))?;
     Ok(())
 }
 
@@ -85,5 +86,30 @@ fn filter_step(ctx: &RunContext) -> Result<()> {
     let out = ctx.stage_dir(filter::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(langid::STAGE), &out, &ctx.opts)?
         .print(filter::STAGE, &out);
+    Ok(())
+}
+
+/// Dedup of the last per-document stage's output. With one task it runs all four steps. In a job
+/// array each task runs its share of `signatures`; the task that finds every part's signatures
+/// done (and its input stage complete) runs buckets, clusters and apply over everything.
+fn dedup_step(ctx: &RunContext, input: &std::path::Path) -> Result<()> {
+    use crate::stages::dedup;
+    let config = crate::commands::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let out = ctx.stage_dir(dedup::STAGE);
+    if ctx.opts.shards.count == 1 {
+        return crate::commands::dedup::run_all(&config, input, &out, ctx.opts.resume);
+    }
+    let r = dedup::signatures::run(&config, input, &out, &ctx.opts)?;
+    eprintln!(
+        "dedup signatures: {} parts run, {} skipped -> {}",
+        r.parts_run,
+        r.parts_skipped,
+        out.display()
+    );
+    if dedup::signatures::all_done(&config, input, &out)? {
+        crate::commands::dedup::run_all_after_signatures(&config, input, &out, ctx.opts.resume)?;
+    } else {
+        eprintln!("dedup: buckets, clusters and apply wait for the other shards' signatures");
+    }
     Ok(())
 }

@@ -1,0 +1,141 @@
+//! `minga dedup`: all four sub-stages locally, or one of them (`signatures`, `buckets`,
+//! `clusters`, `apply`) as a Slurm array task.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use crate::cli::ShardArgs;
+use crate::config::PipelineConfig;
+use crate::runner::{RunOptions, ShardSpec};
+use crate::stages::dedup::{apply, buckets, clusters, signatures, DedupConfig, STAGE};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DedupArgs {
+    #[command(subcommand)]
+    pub command: Option<DedupCommand>,
+    #[command(flatten)]
+    pub io: DedupIo,
+}
+
+/// Flags every dedup step takes.
+#[derive(Debug, Args, Clone)]
+pub struct DedupIo {
+    /// Input stage dir (the previous stage's output).
+    #[arg(long = "in", value_name = "DIR")]
+    pub input: Option<PathBuf>,
+    /// Output dir; working files go to DIR/_dedup.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Pipeline config whose [dedup] section to use.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DedupCommand {
+    /// Per input part (shardable): the sorted exact, band and URL rows of each document.
+    Signatures(DedupIo),
+    /// Per table (shardable by table): candidate pairs from the rows of every part.
+    Buckets(DedupIo),
+    /// One task: union-find over all pairs, the decisions per part.
+    Clusters(DedupIo),
+    /// Per input part (shardable): kept documents out, duplicates to the ledger.
+    Apply(DedupIo),
+}
+
+pub fn run(args: &DedupArgs) -> Result<()> {
+    let io = match &args.command {
+        None => &args.io,
+        Some(
+            DedupCommand::Signatures(io)
+            | DedupCommand::Buckets(io)
+            | DedupCommand::Clusters(io)
+            | DedupCommand::Apply(io),
+        ) => io,
+    };
+    let (Some(input), Some(out)) = (&io.input, &io.out) else {
+        anyhow::bail!("minga dedup needs --in DIR --out DIR");
+    };
+    let cfg = match &io.config {
+        Some(p) => section(p)?,
+        None => DedupConfig::default(),
+    };
+    let opts = RunOptions {
+        resume: io.shards.resume,
+        shards: crate::shard_spec(&io.shards)?,
+    };
+    match &args.command {
+        None => run_all(&cfg, input, out, opts.resume),
+        Some(DedupCommand::Signatures(_)) => {
+            signatures::run(&cfg, input, out, &opts)?.print("dedup signatures", out);
+            Ok(())
+        }
+        Some(DedupCommand::Buckets(_)) => {
+            let n = buckets::run(&cfg, input, out, &opts)?;
+            eprintln!("dedup buckets: {n} tables -> {}", out.display());
+            Ok(())
+        }
+        Some(DedupCommand::Clusters(_)) => {
+            let m = clusters::run(&cfg, input, out)?;
+            eprintln!(
+                "dedup clusters: {} pairs in, {} removals, {} clusters -> {}",
+                m.rows_in,
+                m.counters.get("removed").copied().unwrap_or(0),
+                m.counters.get("clusters").copied().unwrap_or(0),
+                out.display()
+            );
+            Ok(())
+        }
+        Some(DedupCommand::Apply(_)) => {
+            apply::run(&cfg, input, out, &opts)?.print(STAGE, out);
+            Ok(())
+        }
+    }
+}
+
+/// The four steps in one process over every part.
+pub fn run_all(cfg: &DedupConfig, input: &Path, out: &Path, resume: bool) -> Result<()> {
+    let opts = RunOptions {
+        resume,
+        shards: ShardSpec::ALL,
+    };
+    signatures::run(cfg, input, out, &opts)?;
+    run_all_after_signatures(cfg, input, out, resume)
+}
+
+/// Buckets, clusters and apply over every table and part, once all signatures are written.
+pub fn run_all_after_signatures(
+    cfg: &DedupConfig,
+    input: &Path,
+    out: &Path,
+    resume: bool,
+) -> Result<()> {
+    let opts = RunOptions {
+        resume,
+        shards: ShardSpec::ALL,
+    };
+    buckets::run(cfg, input, out, &opts)?;
+    clusters::run(cfg, input, out)?;
+    apply::run(cfg, input, out, &opts)?.print(STAGE, out);
+    Ok(())
+}
+
+/// `[dedup]` of a pipeline config.
+pub fn section(path: &Path) -> Result<DedupConfig> {
+    let (cfg, _) = PipelineConfig::load(path)?;
+    from_table(cfg.dedup)
+}
+
+pub fn from_table(table: Option<toml::Table>) -> Result<DedupConfig> {
+    let c: DedupConfig = match table {
+        Some(t) => t.try_into().context("invalid [dedup] section")?,
+        None => DedupConfig::default(),
+    };
+    c.params()?;
+    Ok(c)
+}

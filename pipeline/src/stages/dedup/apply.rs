@@ -1,0 +1,171 @@
+//! `minga dedup apply`: per input part, keeps each cluster's representative (with its
+//! `dup_cluster_size`) and every document in no cluster, and sends the others to the ledger with
+//! `dedup.exact` or `dedup.minhash` and `dup_of` = the kept document's id.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use minga_filters::dedup::{ClusterTable, Decision, DocInfo, DupReason};
+use minga_manifests::{
+    part_name, Columns, FileEntry, PartManifest, Rejection, ShardReader, ShardWriter, MANIFEST_FILE,
+};
+
+use super::records::read_cluster_part;
+use super::{clusters, format_id, input_parts, DedupConfig, Layout, STAGE};
+use crate::runner::{
+    clear_outputs, count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done,
+    PartPaths, RunOptions, StageRun,
+};
+
+/// Runs the apply step over the selected parts; writes `_manifest.json` once all parts are done.
+pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Result<StageRun> {
+    let parts = input_parts(input)?;
+    let layout = Layout::new(out);
+    let digest = cfg.digest();
+    let cm = Layout::step_manifest(&layout.clusters(), clusters::MANIFEST);
+    match PartManifest::read(&cm) {
+        Ok(m) if m.config_digest == digest => {}
+        _ => bail!(
+            "{} is missing or made with another [dedup] config: run `minga dedup clusters` first",
+            cm.display()
+        ),
+    }
+    if !opts.resume && opts.shards.count == 1 {
+        clear_outputs(out)?;
+    }
+    let mut run = StageRun::default();
+    for (part, path) in parts.iter().filter(|(p, _)| opts.shards.selects(*p)) {
+        let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+        let reader = ShardReader::open(path)?;
+        let entry = FileEntry {
+            path: part_name(*part) + ".parquet",
+            bytes,
+            rows: reader.rows(),
+            blake3,
+        };
+        let in_digest = input_digest(std::slice::from_ref(&entry));
+        if opts.resume && part_is_done(out, *part, &digest, &in_digest) {
+            run.parts_skipped += 1;
+            continue;
+        }
+        let table = read_cluster_part(&layout.cluster_file(*part))?;
+        let m = run_part(reader, entry, *part, out, &table, &digest, &in_digest)
+            .with_context(|| format!("dedup apply: part {}", path.display()))?;
+        run.add(&m);
+    }
+    if input.join(MANIFEST_FILE).exists() {
+        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
+        run.manifest_written =
+            merge_if_complete(out, STAGE, cfg.manifest_config(), &digest, &all)?.is_some();
+    }
+    Ok(run)
+}
+
+/// The ledger entry of a removed document.
+fn rejection(reason: DupReason, kept: &DocInfo) -> Rejection {
+    let kept_id = format_id(kept.id);
+    let (value, detail) = match reason {
+        DupReason::Exact => (Some(1.0), format!("same text as {kept_id}")),
+        DupReason::MinHash => (None, format!("near-duplicate of {kept_id} (MinHash-LSH)")),
+    };
+    Rejection {
+        dup_of: Some(kept_id),
+        ..Rejection::new(reason.as_str(), value, detail)
+    }
+}
+
+fn run_part(
+    mut reader: ShardReader,
+    entry: FileEntry,
+    part: usize,
+    out: &Path,
+    table: &ClusterTable,
+    digest: &str,
+    in_digest: &str,
+) -> Result<PartManifest> {
+    let started = now_utc();
+    let clock = Instant::now();
+    let paths = PartPaths::for_writing(out, part);
+    let mut m = PartManifest {
+        stage: STAGE.to_string(),
+        part: part_name(part),
+        version: minga_manifests::VERSION.to_string(),
+        config_digest: digest.to_string(),
+        input_digest: in_digest.to_string(),
+        inputs: vec![entry],
+        outputs: Vec::new(),
+        rows_in: 0,
+        rows_out: 0,
+        rows_rejected: 0,
+        reasons: BTreeMap::new(),
+        counters: BTreeMap::new(),
+        started,
+        finished: String::new(),
+        seconds: 0.0,
+    };
+    let added = Columns {
+        dedup: true,
+        ..Columns::default()
+    };
+    let mut writers: Option<(ShardWriter, ShardWriter)> = None;
+    let mut in_cols = Columns::default();
+    let mut row: u32 = 0;
+    while let Some((docs, cols)) = reader.next_batch()? {
+        let (kept_w, ledger_w) = match writers.as_mut() {
+            Some(w) => w,
+            None => {
+                in_cols = cols.clone();
+                let oc = cols.with(&added);
+                writers.insert((
+                    ShardWriter::documents(&paths.shard, &oc)?,
+                    ShardWriter::ledger(&paths.ledger, &oc, STAGE)?,
+                ))
+            }
+        };
+        m.rows_in += docs.len() as u64;
+        for mut doc in docs {
+            let key = DocInfo::part_row_key(part as u32, row);
+            row = row
+                .checked_add(1)
+                .context("more than 2^32 rows in one part")?;
+            match table.decision(key) {
+                Decision::Keep { cluster_size } => {
+                    if cluster_size > 1 {
+                        count(&mut m.counters, "kept_representatives", 1);
+                    }
+                    doc.dup_cluster_size = Some(cluster_size);
+                    kept_w.push(doc)?;
+                }
+                Decision::Drop { reason, kept } => {
+                    *m.reasons.entry(reason.as_str().to_string()).or_default() += 1;
+                    ledger_w.push_rejected(doc, rejection(reason, &kept))?;
+                }
+            }
+        }
+    }
+    let removed: u64 = m.reasons.values().sum();
+    if removed != table.removals().len() as u64
+        || table
+            .removals()
+            .iter()
+            .any(|r| r.member.key >= DocInfo::part_row_key(part as u32, row))
+    {
+        bail!(
+            "the cluster table lists {} removals for this part but {removed} matched its {row} rows: it was built from other inputs; rerun the dedup steps",
+            table.removals().len()
+        );
+    }
+    let (kept_w, ledger_w) = match writers {
+        Some(w) => w,
+        None => {
+            let oc = in_cols.with(&added);
+            (
+                ShardWriter::documents(&paths.shard, &oc)?,
+                ShardWriter::ledger(&paths.ledger, &oc, STAGE)?,
+            )
+        }
+    };
+    finish_part(m, kept_w, ledger_w, &paths, clock)
+}
