@@ -136,8 +136,9 @@ impl PipelineConfig {
 /// `work` rather than `samples/../work`.
 pub fn join_clean(base: &Path, rel: &Path) -> PathBuf {
     use std::path::Component;
+    let joined = base.join(rel);
     let mut out: Vec<Component> = Vec::new();
-    for c in base.join(rel).components() {
+    for c in joined.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
