@@ -187,9 +187,18 @@ part_size_mb = 1.5
 
     #[test]
     fn paths_fold_parent_components() {
-        assert_eq!(join_clean(Path::new("samples"), Path::new("../work")), PathBuf::from("work"));
-        assert_eq!(join_clean(Path::new(""), Path::new("../x")), PathBuf::from("../x"));
-        assert_eq!(join_clean(Path::new("/a/b"), Path::new("./c/../d")), PathBuf::from("/a/b/d"));
+        assert_eq!(
+            join_clean(Path::new("samples"), Path::new("../work")),
+            PathBuf::from("work")
+        );
+        assert_eq!(
+            join_clean(Path::new(""), Path::new("../x")),
+            PathBuf::from("../x")
+        );
+        assert_eq!(
+            join_clean(Path::new("/a/b"), Path::new("./c/../d")),
+            PathBuf::from("/a/b/d")
+        );
     }
 
     #[test]

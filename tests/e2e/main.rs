@@ -3,8 +3,8 @@
 
 mod util;
 
-mod filter;
 mod dedup;
+mod filter;
 mod ingest;
 mod langid;
 mod stage_contract;
