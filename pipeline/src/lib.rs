@@ -39,5 +39,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Extract(a) => commands::extract::run(a),
         cli::Command::Langid(a) => commands::langid::run(a),
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
+        cli::Command::Tokenizer(c) => commands::tokenizer::run(c),
+        cli::Command::Export(a) => commands::export::run(a),
     }
 }

@@ -5,3 +5,4 @@ mod util;
 
 mod ingest;
 mod stage_contract;
+mod tokenizer;

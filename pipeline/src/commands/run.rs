@@ -54,6 +54,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     ingest_step(&ctx)?;
     langid_step(&ctx)?;
+    if tokenizer_step(&ctx)? {
+        export_step(&ctx)?;
+    }
     Ok(())
 }
 
@@ -75,4 +78,40 @@ fn langid_step(ctx: &RunContext) -> Result<()> {
     run_doc_stage(&stage, &ctx.stage_dir(ingest::STAGE), &out, &ctx.opts)?
         .print(langid::STAGE, &out);
     Ok(())
+}
+
+/// Document stages in pipeline order; the tokenizer and export read the last one that finished.
+const DOC_STAGES: &[&str] = &["ingest", "langid", "filter", "dedup"];
+
+/// The stage dir of the last document stage with a `_manifest.json` (else the last one present).
+fn last_doc_stage(ctx: &RunContext) -> PathBuf {
+    let dirs: Vec<PathBuf> = DOC_STAGES.iter().map(|s| ctx.stage_dir(s)).collect();
+    dirs.iter()
+        .rev()
+        .find(|d| d.join(minga_manifests::MANIFEST_FILE).exists())
+        .or_else(|| dirs.iter().rev().find(|d| d.exists()))
+        .cloned()
+        .unwrap_or_else(|| ctx.stage_dir(langid::STAGE))
+}
+
+/// Trains the release once the last document stage is complete; false while it is not.
+fn tokenizer_step(ctx: &RunContext) -> Result<bool> {
+    let cfg = crate::commands::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
+    let out = ctx.stage_dir(crate::commands::tokenizer::STAGE);
+    crate::commands::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)
+}
+
+/// Runs in the task that completed the tokenizer step, over every part: the other tasks of a
+/// sharded run had no tokenizer yet. (For big crawls run `minga export --shard-index ...` as its
+/// own array job after the tokenizer.)
+fn export_step(ctx: &RunContext) -> Result<()> {
+    let opts = RunOptions {
+        resume: ctx.opts.resume,
+        shards: crate::runner::ShardSpec::ALL,
+    };
+    let release = ctx.stage_dir(crate::commands::tokenizer::STAGE);
+    let cfg =
+        crate::commands::export::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
+    let out = ctx.stage_dir(crate::stages::export::STAGE);
+    crate::commands::export::pipeline_step(cfg, &last_doc_stage(ctx), &out, &opts)
 }

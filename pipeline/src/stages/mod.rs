@@ -1,4 +1,5 @@
 //! One module per stage; `minga <stage>` maps to one of them.
 
+pub mod export;
 pub mod ingest;
 pub mod langid;
