@@ -41,6 +41,11 @@ pub enum Command {
     /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
     #[command(subcommand)]
     Pii(PiiCommand),
+    /// Tokenizer: `train` a language-balanced BPE release on a stage dir, `eval` fertility.
+    #[command(subcommand)]
+    Tokenizer(crate::commands::tokenizer::TokenizerCommand),
+    /// Encode documents into Megatron-LM .bin/.idx shards with a tokenizer.json.
+    Export(crate::commands::export::ExportArgs),
 }
 
 /// Flags shared by every per-shard stage.

@@ -41,5 +41,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Filter(a) => commands::filter::run(a),
         cli::Command::Dedup(a) => commands::dedup::run(a),
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
+        cli::Command::Tokenizer(c) => commands::tokenizer::run(c),
+        cli::Command::Export(a) => commands::export::run(a),
     }
 }

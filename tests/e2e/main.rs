@@ -8,3 +8,4 @@ mod filter;
 mod ingest;
 mod langid;
 mod stage_contract;
+mod tokenizer;

@@ -22,6 +22,9 @@ pub struct ExportConfig {
     pub special_tokens_as_text: bool,
     /// Text buffered per parallel encoding step.
     pub batch_bytes: usize,
+    /// Export only documents whose `licence` is one of these (empty: every document). The others
+    /// are counted as not exported; they stay in the stage shards and are not ledgered.
+    pub licences: Vec<String>,
 }
 
 impl Default for ExportConfig {
@@ -30,6 +33,7 @@ impl Default for ExportConfig {
             tokenizer: PathBuf::from("work/tokenizer/tokenizer.json"),
             special_tokens_as_text: true,
             batch_bytes: 8 << 20,
+            licences: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; `main` dispatches.
 
 pub mod dedup;
+pub mod export;
 pub mod extract;
 pub mod filter;
 pub mod ingest;
@@ -8,3 +9,4 @@ pub mod langid;
 pub mod lines;
 pub mod pii;
 pub mod run;
+pub mod tokenizer;

@@ -57,6 +57,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     langid_step(&ctx)?;
     filter_step(&ctx)?;
     dedup_step(&ctx, &ctx.stage_dir(filter::STAGE))?;
+    if tokenizer_step(&ctx)? {
+        export_step(&ctx)?;
+    }
     Ok(())
 }
 
@@ -112,4 +115,31 @@ fn dedup_step(ctx: &RunContext, input: &std::path::Path) -> Result<()> {
         eprintln!("dedup: buckets, clusters and apply wait for the other shards' signatures");
     }
     Ok(())
+}
+
+/// The tokenizer and export read the last document stage: dedup's output.
+fn last_doc_stage(ctx: &RunContext) -> PathBuf {
+    ctx.stage_dir(crate::stages::dedup::STAGE)
+}
+
+/// Trains the release once the last document stage is complete; false while it is not.
+fn tokenizer_step(ctx: &RunContext) -> Result<bool> {
+    let cfg = crate::commands::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
+    let out = ctx.stage_dir(crate::commands::tokenizer::STAGE);
+    crate::commands::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)
+}
+
+/// Runs in the task that completed the tokenizer step, over every part: the other tasks of a
+/// sharded run had no tokenizer yet. (For big crawls run `minga export --shard-index ...` as its
+/// own array job after the tokenizer.)
+fn export_step(ctx: &RunContext) -> Result<()> {
+    let opts = RunOptions {
+        resume: ctx.opts.resume,
+        shards: crate::runner::ShardSpec::ALL,
+    };
+    let release = ctx.stage_dir(crate::commands::tokenizer::STAGE);
+    let cfg =
+        crate::commands::export::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
+    let out = ctx.stage_dir(crate::stages::export::STAGE);
+    crate::commands::export::pipeline_step(cfg, &last_doc_stage(ctx), &out, &opts)
 }

@@ -2,5 +2,6 @@
 
 pub mod dedup;
 pub mod filter;
+pub mod export;
 pub mod ingest;
 pub mod langid;

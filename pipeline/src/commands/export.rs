@@ -1,0 +1,177 @@
+//! `minga export`: Megatron-LM shards from a stage dir, one `.bin`/`.idx` pair per part, with
+//! shard selection and `--resume` like every per-part stage (layout: `stages/export.rs`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use minga_manifests::{list_parts, FileEntry, ShardReader, MANIFEST_FILE};
+use minga_tokenizer::ExportConfig;
+
+use crate::cli::ShardArgs;
+use crate::config::PipelineConfig;
+use crate::progress::Progress;
+use crate::runner::{input_digest, merge_if_complete, part_is_done, RunOptions, StageRun};
+use crate::stages::export::{clear_export, export_part, write_export_json, ExportJob, STAGE};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Input stage dir (document shards).
+    #[arg(long = "in", value_name = "DIR")]
+    pub input: PathBuf,
+    /// Output dir: part-NNNNN.bin/.idx, index/, stats/, export.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// tokenizer.json to encode with (overrides [export] tokenizer).
+    #[arg(long)]
+    pub tokenizer: Option<PathBuf>,
+    /// Export only documents with this licence (repeatable; overrides [export] licences).
+    #[arg(long = "licence", value_name = "L")]
+    pub licences: Vec<String>,
+    /// Pipeline config whose [export] section to use.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+pub fn run(args: &ExportArgs) -> Result<()> {
+    let mut config = match &args.config {
+        Some(p) => {
+            let (cfg, base) = PipelineConfig::load(p)?;
+            from_table(cfg.export, &base)?
+        }
+        None => ExportConfig::default(),
+    };
+    match &args.tokenizer {
+        Some(t) => config.tokenizer = t.clone(),
+        None if args.config.is_none() => bail!("minga export needs --tokenizer T.json"),
+        None => {}
+    }
+    if !args.licences.is_empty() {
+        config.licences = args.licences.clone();
+    }
+    let opts = RunOptions {
+        resume: args.shards.resume,
+        shards: crate::shard_spec(&args.shards)?,
+    };
+    let job = ExportJob::load(config)?;
+    run_export(&job, &args.input, &args.out, &opts)?.print(STAGE, &args.out);
+    Ok(())
+}
+
+/// `[export]` of a pipeline config; a relative tokenizer path is resolved against `base`.
+pub fn from_table(table: Option<toml::Table>, base: &Path) -> Result<ExportConfig> {
+    let mut c: ExportConfig = match table {
+        Some(t) => t.try_into().context("invalid [export] section")?,
+        None => ExportConfig::default(),
+    };
+    c.tokenizer = base.join(&c.tokenizer);
+    Ok(c)
+}
+
+/// `[export]` for `minga run`: the tokenizer the section names, else the release of this run.
+pub fn pipeline_config(
+    table: Option<toml::Table>,
+    base: &Path,
+    release_dir: &Path,
+) -> Result<ExportConfig> {
+    let named = table.as_ref().is_some_and(|t| t.contains_key("tokenizer"));
+    let mut c = from_table(table, base)?;
+    if !named {
+        c.tokenizer = release_dir.join("tokenizer.json");
+    }
+    Ok(c)
+}
+
+/// The `minga run` step: exports the selected parts once the tokenizer exists.
+pub fn pipeline_step(
+    config: ExportConfig,
+    input: &Path,
+    out: &Path,
+    opts: &RunOptions,
+) -> Result<()> {
+    if !config.tokenizer.exists() {
+        eprintln!(
+            "export: waits for {} (no tokenizer yet)",
+            config.tokenizer.display()
+        );
+        return Ok(());
+    }
+    let job = ExportJob::load(config)?;
+    run_export(&job, input, out, opts)?.print(STAGE, out);
+    Ok(())
+}
+
+/// Exports the selected parts of `input`; merges `_manifest.json` and writes `export.json` when
+/// every part (of a finished input stage) is done.
+pub fn run_export(
+    job: &ExportJob,
+    input: &Path,
+    out: &Path,
+    opts: &RunOptions,
+) -> Result<StageRun> {
+    let parts =
+        list_parts(input).with_context(|| format!("no input shards in {}", input.display()))?;
+    if parts.is_empty() {
+        bail!(
+            "{} holds no part-NNNNN.parquet shards: run the previous stage first",
+            input.display()
+        );
+    }
+    let config = job.manifest_config();
+    let config_digest = crate::config::digest_of(&config);
+    if !opts.resume && opts.shards.count == 1 {
+        clear_export(out)?;
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let selected: Vec<_> = parts
+        .iter()
+        .filter(|(p, _)| opts.shards.selects(*p))
+        .collect();
+    let total: u64 = selected
+        .iter()
+        .filter_map(|(_, p)| p.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::bytes(STAGE, total);
+    let mut run = StageRun::default();
+    for (part, path) in selected {
+        let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+        let entry = FileEntry {
+            path: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes,
+            rows: ShardReader::open(path)?.rows(),
+            blake3,
+        };
+        let in_digest = input_digest(std::slice::from_ref(&entry));
+        if opts.resume && part_is_done(out, *part, &config_digest, &in_digest) {
+            run.parts_skipped += 1;
+            progress.inc(bytes);
+            continue;
+        }
+        let m = export_part(job, path, entry, *part, out, &config_digest, &in_digest)
+            .with_context(|| format!("export: part {}", path.display()))?;
+        run.add(&m);
+        progress.inc(bytes);
+    }
+    progress.finish();
+    if input.join(MANIFEST_FILE).exists() {
+        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
+        if merge_if_complete(out, STAGE, config, &config_digest, &all)?.is_some() {
+            let stats = write_export_json(job, out, &all)?;
+            eprintln!(
+                "export: {} documents, {} tokens ({}) in {} shards",
+                stats.documents,
+                stats.tokens,
+                stats.dtype,
+                stats.shards.len()
+            );
+            run.manifest_written = true;
+        }
+    }
+    Ok(run)
+}
