@@ -264,7 +264,10 @@ impl ShardReader {
 
 /// Runs a polars read, turning both its errors and its panics on corrupt files into an error that
 /// names the file: a damaged shard must stop with a clear message, not a backtrace.
-fn guard<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, ManifestError> {
+pub(crate) fn guard<T>(
+    path: &Path,
+    f: impl FnOnce() -> PolarsResult<T>,
+) -> Result<T, ManifestError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(ManifestError::parquet(path, e)),

@@ -37,6 +37,10 @@ pub enum Command {
     /// PII tools: `minga pii redact` rewrites stdin lines with typed placeholders.
     #[command(subcommand)]
     Pii(PiiCommand),
+    /// Provenance: a document's life (`doc`), removals by reason (`why`), digests and counts (`verify`).
+    Audit(crate::commands::audit::AuditArgs),
+    /// Write the HTML data card of a workdir.
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// Flags shared by every per-shard stage.

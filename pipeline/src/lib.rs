@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod sources;
 pub mod stages;
@@ -39,5 +40,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Extract(a) => commands::extract::run(a),
         cli::Command::Langid(a) => commands::langid::run(a),
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
+        cli::Command::Audit(a) => commands::audit::run(a),
+        cli::Command::Report(a) => commands::report::run(a),
     }
 }

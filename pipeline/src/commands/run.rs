@@ -54,6 +54,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     ingest_step(&ctx)?;
     langid_step(&ctx)?;
+    report_step(&ctx)?;
     Ok(())
 }
 
@@ -74,5 +75,13 @@ fn langid_step(ctx: &RunContext) -> Result<()> {
     let out = ctx.stage_dir(langid::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(ingest::STAGE), &out, &ctx.opts)?
         .print(langid::STAGE, &out);
+    Ok(())
+}
+
+/// The data card of everything the run wrote, last.
+fn report_step(ctx: &RunContext) -> Result<()> {
+    let out = ctx.stage_dir("report");
+    let page = crate::report::build(&ctx.workdir, &out)?;
+    eprintln!("report: {}", page.display());
     Ok(())
 }
