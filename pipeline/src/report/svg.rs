@@ -15,7 +15,7 @@ pub fn hbars(title: &str, rows: &[(String, f64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-label="{t}"><text x="0" y="16" class="ct">{t}</text>"#,
+        r#"<svg width="{}" height="{h}" role="img" aria-label="{t}"><text x="0" y="16" class="ct">{t}</text>"#,
         lw + bw + 90.0,
         t = esc(title)
     );
@@ -46,7 +46,7 @@ pub fn histogram(title: &str, bins: &[(String, u64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img" aria-label="{t}"><text x="0" y="16" class="ct">{t}</text>"#,
+        r#"<svg width="{w}" height="{}" role="img" aria-label="{t}"><text x="0" y="16" class="ct">{t}</text>"#,
         ph + 70.0,
         t = esc(title)
     );
