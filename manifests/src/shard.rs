@@ -184,6 +184,20 @@ impl ShardReader {
         })
     }
 
+    /// Skips, without decoding them, the row groups that end at or before row `index`; returns
+    /// the first row of the next group (point lookups decode one row group, not the shard).
+    pub(crate) fn skip_before(&mut self, index: usize) -> usize {
+        while let Some(g) = self.metadata.row_groups.get(self.next_group) {
+            let n = g.num_rows();
+            if self.offset + n > index {
+                break;
+            }
+            self.offset += n;
+            self.next_group += 1;
+        }
+        self.offset
+    }
+
     /// Total rows in the shard (from the footer).
     pub fn rows(&self) -> u64 {
         self.metadata.num_rows as u64

@@ -33,7 +33,7 @@ pub fn document_at(
     index: usize,
 ) -> Result<Option<(Document, Columns)>, ManifestError> {
     let mut r = ShardReader::open(path)?;
-    let mut seen = 0usize;
+    let mut seen = r.skip_before(index);
     while let Some((docs, cols)) = r.next_batch()? {
         if index < seen + docs.len() {
             return Ok(docs.into_iter().nth(index - seen).map(|d| (d, cols)));
@@ -54,7 +54,7 @@ pub fn rejected_at(
         None => return Ok(None),
     };
     let mut r = ShardReader::open(path)?;
-    let mut seen = 0usize;
+    let mut seen = r.skip_before(index);
     while let Some(rows) = r.next_ledger_batch()? {
         if index < seen + rows.len() {
             return Ok(rows.into_iter().nth(index - seen).map(|r| (r, cols)));

@@ -197,11 +197,37 @@ fn walk(v: &serde_json::Value, key: Option<&str>, out: &mut BTreeMap<String, f64
             if let (Some(f), Some(l)) = (f, lang) {
                 out.insert(l.to_string(), f);
             }
+            // `"fertility": {"spa": 1.31, "que": 2.02}`.
+            if key == Some("fertility") {
+                for (l, f) in m {
+                    if let Some(f) = f.as_f64() {
+                        out.insert(l.clone(), f);
+                    }
+                }
+            }
             for (k, c) in m {
                 walk(c, Some(k), out);
             }
         }
         serde_json::Value::Array(a) => a.iter().for_each(|c| walk(c, None, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fertility_is_found_in_tables_and_maps() {
+        let mut out = BTreeMap::new();
+        let v = serde_json::json!({"eval": [{"lang": "que", "fertility": 2.5}, {"lang": "spa", "fertility": 1.25}]});
+        walk(&v, None, &mut out);
+        let w = serde_json::json!({"fertility": {"grn": 1.75}});
+        walk(&w, None, &mut out);
+        assert_eq!(out.get("que"), Some(&2.5));
+        assert_eq!(out.get("spa"), Some(&1.25));
+        assert_eq!(out.get("grn"), Some(&1.75));
+        assert_eq!(out.len(), 3);
     }
 }
