@@ -52,7 +52,7 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
 fn group_section(s: &mut String, what: &str, g: &BTreeMap<String, Totals>, st: &Stats) {
     let _ = write!(s, "<h2>Per {what}</h2>");
     let mut rows: Vec<(&String, &Totals)> = g.iter().collect();
-    rows.sort_by(|a, b| b.1.docs.cmp(&a.1.docs).then(a.0.cmp(b.0)));
+    rows.sort_by(|a, b| b.1.words.cmp(&a.1.words).then(a.0.cmp(b.0)));
     let bars: Vec<(String, f64)> = rows
         .iter()
         .take(30)
