@@ -5,6 +5,7 @@
 //! place: `part-NNNNN.parquet` shards of [`Document`] rows, `rejected/` ledgers of [`Rejected`]
 //! rows, and `_parts/*.json` / `_manifest.json` [`StageManifest`]s.
 
+pub mod audit;
 mod digest;
 mod document;
 mod error;

@@ -184,6 +184,20 @@ impl ShardReader {
         })
     }
 
+    /// Skips, without decoding them, the row groups that end at or before row `index`; returns
+    /// the first row of the next group (point lookups decode one row group, not the shard).
+    pub(crate) fn skip_before(&mut self, index: usize) -> usize {
+        while let Some(g) = self.metadata.row_groups.get(self.next_group) {
+            let n = g.num_rows();
+            if self.offset + n > index {
+                break;
+            }
+            self.offset += n;
+            self.next_group += 1;
+        }
+        self.offset
+    }
+
     /// Total rows in the shard (from the footer).
     pub fn rows(&self) -> u64 {
         self.metadata.num_rows as u64
@@ -264,7 +278,10 @@ impl ShardReader {
 
 /// Runs a polars read, turning both its errors and its panics on corrupt files into an error that
 /// names the file: a damaged shard must stop with a clear message, not a backtrace.
-fn guard<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, ManifestError> {
+pub(crate) fn guard<T>(
+    path: &Path,
+    f: impl FnOnce() -> PolarsResult<T>,
+) -> Result<T, ManifestError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(ManifestError::parquet(path, e)),

@@ -46,6 +46,10 @@ pub enum Command {
     Tokenizer(crate::commands::tokenizer::TokenizerCommand),
     /// Encode documents into Megatron-LM .bin/.idx shards with a tokenizer.json.
     Export(crate::commands::export::ExportArgs),
+    /// Provenance: a document's life (`doc`), removals by reason (`why`), digests and counts (`verify`).
+    Audit(crate::commands::audit::AuditArgs),
+    /// Write the HTML data card of a workdir.
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// Flags shared by every per-shard stage.

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod sources;
 pub mod stages;
@@ -43,5 +44,7 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Pii(cli::PiiCommand::Redact(a)) => commands::pii::run(a),
         cli::Command::Tokenizer(c) => commands::tokenizer::run(c),
         cli::Command::Export(a) => commands::export::run(a),
+        cli::Command::Audit(a) => commands::audit::run(a),
+        cli::Command::Report(a) => commands::report::run(a),
     }
 }

@@ -5,6 +5,7 @@ mod util;
 
 mod dedup;
 mod filter;
+mod audit;
 mod ingest;
 mod langid;
 mod stage_contract;

@@ -2,11 +2,13 @@
 
 pub mod dedup;
 pub mod export;
+pub mod audit;
 pub mod extract;
 pub mod filter;
 pub mod ingest;
 pub mod langid;
 pub mod lines;
 pub mod pii;
+pub mod report;
 pub mod run;
 pub mod tokenizer;

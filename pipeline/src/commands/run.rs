@@ -60,6 +60,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if tokenizer_step(&ctx)? {
         export_step(&ctx)?;
     }
+    report_step(&ctx)?;
     Ok(())
 }
 
@@ -142,4 +143,12 @@ fn export_step(ctx: &RunContext) -> Result<()> {
         crate::commands::export::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
     let out = ctx.stage_dir(crate::stages::export::STAGE);
     crate::commands::export::pipeline_step(cfg, &last_doc_stage(ctx), &out, &opts)
+}
+
+/// The data card of everything the run wrote, last.
+fn report_step(ctx: &RunContext) -> Result<()> {
+    let out = ctx.stage_dir("report");
+    let page = crate::report::build(&ctx.workdir, &out)?;
+    eprintln!("report: {}", page.display());
+    Ok(())
 }

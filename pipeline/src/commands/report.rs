@@ -1,0 +1,26 @@
+//! `minga report`: writes the data card of a workdir.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The pipeline workdir.
+    #[arg(long, default_value = "work")]
+    pub workdir: PathBuf,
+    /// Output dir (default: <workdir>/report).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: &ReportArgs) -> Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.workdir.join("report"));
+    let page = crate::report::build(&args.workdir, &out)?;
+    eprintln!("report: {}", page.display());
+    Ok(())
+}
