@@ -3,5 +3,8 @@
 
 mod util;
 
+mod crash;
+mod disk_errors;
+mod hostile;
 mod ingest;
 mod stage_contract;
