@@ -71,6 +71,7 @@ fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) 
         "the error says {cause}: {stderr}"
     );
     assert!(!stderr.contains("internal error"), "{stderr}");
+    eprintln!("{stderr}");
 }
 
 fn clean_run(dir: &Path) -> (PathBuf, std::collections::BTreeMap<String, Vec<u8>>) {
