@@ -71,6 +71,10 @@ fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) 
         "the error says {cause}: {stderr}"
     );
     assert!(!stderr.contains("internal error"), "{stderr}");
+    assert!(
+        !stderr.contains("not a readable"),
+        "a write error, not a read error: {stderr}"
+    );
     eprintln!("{stderr}");
 }
 
