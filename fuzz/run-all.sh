@@ -4,6 +4,7 @@
 # nightly flags are enabled with RUSTC_BOOTSTRAP=1. Findings land in fuzz/artifacts/<target>/.
 #   fuzz/run-all.sh 900            # all targets, 15 minutes each
 #   TARGETS="pii_scan html_extract" fuzz/run-all.sh 120
+#   SEED_ONLY=1 MINGA=target/debug/minga fuzz/run-all.sh   # only (re)make the seed corpora
 set -euo pipefail
 SECONDS_EACH=${1:-900}
 JOBS=${JOBS:-2}
@@ -18,13 +19,16 @@ seed() { # seed TARGET FILES...
     for f in "$@"; do [ -f "$f" ] && cp -n "$f" "corpus/$t/" || true; done
 }
 s=$root/samples
-seed warc_reader "$s"/web/*
+# warc_reader takes a 2-byte split point first, jsonl_reader 1 byte.
+mkdir -p corpus/warc_reader corpus/jsonl_reader
+for f in "$s"/web/*; do printf '\x40\x01' | cat - "$f" > "corpus/warc_reader/$(basename "$f")"; done
+gunzip -c "$s"/web/*.warc.gz 2>/dev/null | head -c 60000 | { printf '\x00\x10'; cat; } > corpus/warc_reader/plain.warc || true
+for f in "$s"/docs/*.jsonl; do printf '\x80' | cat - "$f" > "corpus/jsonl_reader/$(basename "$f")"; done
 seed http_response
 for f in "$s"/pages/*.html; do
     printf 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n' | cat - "$f" > "corpus/http_response/$(basename "$f").http"
 done
 seed tei_reader "$s"/docs/*.xml
-seed jsonl_reader "$s"/docs/*.jsonl
 seed html_extract "$s"/pages/*.html
 seed pii_scan "$s"/pages/*.html "$s"/docs/*.txt "$s"/docs/*.md
 seed tokenizer_export "$s"/docs/*.txt "$s"/docs/*.md
@@ -43,11 +47,14 @@ else
     mkdir -p corpus/shard_reader
 fi
 
-cargo fuzz build --sanitizer none -O
+[ -n "${SEED_ONLY:-}" ] && exit 0
+# PROFILE=--dev builds much faster (polars) and runs slower, with overflow checks.
+PROFILE=${PROFILE:--O}
+cargo fuzz build --sanitizer none $PROFILE
 mkdir -p logs
 run_one() {
     local t=$1
-    cargo fuzz run --sanitizer none -O "$t" "corpus/$t" -- \
+    cargo fuzz run --sanitizer none $PROFILE "$t" "corpus/$t" -- \
         -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=65536 -timeout=20 \
         > "logs/$t.log" 2>&1 || echo "$t: stopped with a finding, see fuzz/logs/$t.log and fuzz/artifacts/$t/"
     echo "$t: $(grep -Eo '#[0-9]+' "logs/$t.log" | tail -1 | tr -d '#') executions"
