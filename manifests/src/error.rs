@@ -11,6 +11,9 @@ pub enum ManifestError {
     },
     #[error("{path}: not a readable minga shard: {message}")]
     Parquet { path: PathBuf, message: String },
+    /// Writing a shard failed (disk full, I/O error); `path` is the temp file being written.
+    #[error("{path}: cannot write the shard: {message}")]
+    Write { path: PathBuf, message: String },
     #[error("{path}: column `{column}`: {message}")]
     Column {
         path: PathBuf,
@@ -30,6 +33,12 @@ impl ManifestError {
         ManifestError::Io {
             path: path.into(),
             source,
+        }
+    }
+    pub(crate) fn write(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
+        ManifestError::Write {
+            path: path.into(),
+            message: e.to_string(),
         }
     }
     pub(crate) fn parquet(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {

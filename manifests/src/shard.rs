@@ -62,7 +62,7 @@ impl ShardWriter {
             .with_statistics(StatisticsOptions::empty())
             .set_parallel(false)
             .batched(&empty.schema())
-            .map_err(|e| ManifestError::parquet(path, e))?;
+            .map_err(|e| ManifestError::write(&tmp, e))?;
         Ok(ShardWriter {
             path: path.to_path_buf(),
             tmp,
@@ -111,7 +111,7 @@ impl ShardWriter {
         }
         if let Some(w) = self.writer.as_mut() {
             w.write_batch(&df)
-                .map_err(|e| ManifestError::parquet(&self.path, e))?;
+                .map_err(|e| ManifestError::write(&self.tmp, e))?;
         }
         self.docs.clear();
         self.why.clear();
@@ -124,8 +124,7 @@ impl ShardWriter {
         self.flush()?;
         let writer = self.writer.take();
         if let Some(w) = writer {
-            w.finish()
-                .map_err(|e| ManifestError::parquet(&self.path, e))?;
+            w.finish().map_err(|e| ManifestError::write(&self.tmp, e))?;
         }
         let f = File::options()
             .append(true)

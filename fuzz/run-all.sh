@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for SECONDS (default 900), JOBS at a time (default 2), with corpora
+# seeded from samples/. Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain the
+# nightly flags are enabled with RUSTC_BOOTSTRAP=1. Findings land in fuzz/artifacts/<target>/.
+#   fuzz/run-all.sh 900            # all targets, 15 minutes each
+#   TARGETS="pii_scan html_extract" fuzz/run-all.sh 120
+#   SEED_ONLY=1 MINGA=target/debug/minga fuzz/run-all.sh   # only (re)make the seed corpora
+set -euo pipefail
+SECONDS_EACH=${1:-900}
+JOBS=${JOBS:-2}
+cd "$(dirname "$0")"
+root=$(cd .. && pwd)
+export RUSTC_BOOTSTRAP=1
+TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export"}
+
+seed() { # seed TARGET FILES...
+    local t=$1; shift
+    mkdir -p "corpus/$t"
+    for f in "$@"; do [ -f "$f" ] && cp -n "$f" "corpus/$t/" || true; done
+}
+s=$root/samples
+# warc_reader takes a 2-byte split point first, jsonl_reader 1 byte.
+mkdir -p corpus/warc_reader corpus/jsonl_reader
+for f in "$s"/web/*; do printf '\x40\x01' | cat - "$f" > "corpus/warc_reader/$(basename "$f")"; done
+gunzip -c "$s"/web/*.warc.gz 2>/dev/null | head -c 60000 | { printf '\x00\x10'; cat; } > corpus/warc_reader/plain.warc || true
+for f in "$s"/docs/*.jsonl; do printf '\x80' | cat - "$f" > "corpus/jsonl_reader/$(basename "$f")"; done
+seed http_response
+for f in "$s"/pages/*.html; do
+    printf 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n' | cat - "$f" > "corpus/http_response/$(basename "$f").http"
+done
+seed tei_reader "$s"/docs/*.xml
+seed html_extract "$s"/pages/*.html
+seed pii_scan "$s"/pages/*.html "$s"/docs/*.txt "$s"/docs/*.md
+seed tokenizer_export "$s"/docs/*.txt "$s"/docs/*.md
+# Shards: ingest the samples with the minga binary when one is at hand.
+minga=${MINGA:-$(command -v minga || true)}
+if [ -n "$minga" ] && [ -x "$minga" ]; then
+    tmp=$(mktemp -d)
+    "$minga" ingest "$s/docs" --out "$tmp/out" --part-size-mb 0.002 >/dev/null 2>&1 || true
+    mkdir -p corpus/shard_reader
+    find "$tmp/out" -name 'part-*.parquet' | head -8 | while read -r p; do
+        cp "$p" "corpus/shard_reader/$(echo "$p" | tr / _)"
+    done
+    rm -rf "$tmp"
+else
+    echo "no minga binary (set MINGA=...): shard_reader starts from an empty corpus" >&2
+    mkdir -p corpus/shard_reader
+fi
+
+[ -n "${SEED_ONLY:-}" ] && exit 0
+# PROFILE=--dev builds much faster (polars) and runs slower, with overflow checks.
+PROFILE=${PROFILE:--O}
+cargo fuzz build --sanitizer none $PROFILE
+mkdir -p logs
+run_one() {
+    local t=$1
+    cargo fuzz run --sanitizer none $PROFILE "$t" "corpus/$t" -- \
+        -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=65536 -timeout=20 \
+        > "logs/$t.log" 2>&1 || echo "$t: stopped with a finding, see fuzz/logs/$t.log and fuzz/artifacts/$t/"
+    echo "$t: $(grep -Eo '#[0-9]+' "logs/$t.log" | tail -1 | tr -d '#') executions"
+}
+running=0
+for t in $TARGETS; do
+    run_one "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
