@@ -3,11 +3,11 @@
 
 mod util;
 
-mod dedup;
-mod filter;
 mod audit;
 mod crash;
+mod dedup;
 mod disk_errors;
+mod filter;
 mod hostile;
 mod ingest;
 mod langid;

@@ -88,7 +88,7 @@ fn run_ends_with_a_release_and_shards_that_match_the_encoder() {
     assert!(rel["data_manifests"]
         .as_object()
         .unwrap()
-        .contains_key("langid/part-00000.parquet"));
+        .contains_key("dedup/part-00000.parquet"));
     assert!(rel["language_mix"]["languages"]
         .as_object()
         .is_some_and(|m| m.len() >= 3));
@@ -98,13 +98,13 @@ fn run_ends_with_a_release_and_shards_that_match_the_encoder() {
         .with_special_tokens_as_text(true);
     assert!(enc.vocab_size() <= 700);
 
-    let docs = read_docs(&w.join("langid"));
+    let docs = read_docs(&w.join("dedup"));
     let export = w.join("export");
     let stats = read_json(&export.join("export.json"));
     assert_eq!(stats["dtype"], "uint16");
     let mut total = 0u64;
     let mut doc_i = 0usize;
-    for (part, _) in minga_manifests::list_parts(&w.join("langid")).unwrap() {
+    for (part, _) in minga_manifests::list_parts(&w.join("dedup")).unwrap() {
         let name = minga_manifests::part_name(part);
         let idx = read_idx(&export.join(format!("{name}.idx")));
         assert_eq!(idx.dtype, 8, "uint16 code");

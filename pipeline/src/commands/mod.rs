@@ -1,8 +1,8 @@
 //! One module per subcommand; `main` dispatches.
 
+pub mod audit;
 pub mod dedup;
 pub mod export;
-pub mod audit;
 pub mod extract;
 pub mod filter;
 pub mod ingest;

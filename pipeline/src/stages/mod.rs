@@ -1,7 +1,7 @@
 //! One module per stage; `minga <stage>` maps to one of them.
 
 pub mod dedup;
-pub mod filter;
 pub mod export;
+pub mod filter;
 pub mod ingest;
 pub mod langid;
