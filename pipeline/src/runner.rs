@@ -269,13 +269,8 @@ impl StageRun {
     }
 }
 
-/// Runs a per-document stage over the parts of `input` into `output` (part k in, part k out).
-pub fn run_doc_stage(
-    stage: &dyn DocStage,
-    input: &Path,
-    output: &Path,
-    opts: &RunOptions,
-) -> Result<StageRun> {
+/// The `part-NNNNN.parquet` shards of an input stage dir; an error when there are none.
+pub fn input_parts(input: &Path) -> Result<Vec<(usize, PathBuf)>> {
     let parts =
         list_parts(input).with_context(|| format!("no input shards in {}", input.display()))?;
     if parts.is_empty() {
@@ -284,6 +279,17 @@ pub fn run_doc_stage(
             input.display()
         );
     }
+    Ok(parts)
+}
+
+/// Runs a per-document stage over the parts of `input` into `output` (part k in, part k out).
+pub fn run_doc_stage(
+    stage: &dyn DocStage,
+    input: &Path,
+    output: &Path,
+    opts: &RunOptions,
+) -> Result<StageRun> {
+    let parts = input_parts(input)?;
     let config = stage.config();
     let config_digest = crate::config::digest_of(&config);
     if !opts.resume && opts.shards.count == 1 {

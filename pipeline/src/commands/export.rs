@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use minga_manifests::{list_parts, FileEntry, ShardReader, MANIFEST_FILE};
+use minga_manifests::{FileEntry, ShardReader, MANIFEST_FILE};
 use minga_tokenizer::ExportConfig;
 
 use crate::cli::ShardArgs;
@@ -111,14 +111,7 @@ pub fn run_export(
     out: &Path,
     opts: &RunOptions,
 ) -> Result<StageRun> {
-    let parts =
-        list_parts(input).with_context(|| format!("no input shards in {}", input.display()))?;
-    if parts.is_empty() {
-        bail!(
-            "{} holds no part-NNNNN.parquet shards: run the previous stage first",
-            input.display()
-        );
-    }
+    let parts = crate::runner::input_parts(input)?;
     let config = job.manifest_config();
     let config_digest = crate::config::digest_of(&config);
     if !opts.resume && opts.shards.count == 1 {

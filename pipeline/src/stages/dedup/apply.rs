@@ -2,7 +2,6 @@
 //! `dup_cluster_size`) and every document in no cluster, and sends the others to the ledger with
 //! `dedup.exact` or `dedup.minhash` and `dup_of` = the kept document's id.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -88,23 +87,8 @@ fn run_part(
     let started = now_utc();
     let clock = Instant::now();
     let paths = PartPaths::for_writing(out, part);
-    let mut m = PartManifest {
-        stage: STAGE.to_string(),
-        part: part_name(part),
-        version: minga_manifests::VERSION.to_string(),
-        config_digest: digest.to_string(),
-        input_digest: in_digest.to_string(),
-        inputs: vec![entry],
-        outputs: Vec::new(),
-        rows_in: 0,
-        rows_out: 0,
-        rows_rejected: 0,
-        reasons: BTreeMap::new(),
-        counters: BTreeMap::new(),
-        started,
-        finished: String::new(),
-        seconds: 0.0,
-    };
+    let mut m = PartManifest::new(STAGE, part, digest, in_digest, started);
+    m.inputs = vec![entry];
     let added = Columns {
         dedup: true,
         ..Columns::default()
