@@ -48,10 +48,10 @@ if [ ! -f $REF ]; then
 fi
 echo "== minga run (ingest, langid, ..., tokenizer, export)"
 timed $MINGA run $OUT/pipeline.toml
-LAST=$(for s in dedup filter langid; do [ -f $OUT/work/$s/_manifest.json ] && echo $s && break; done)
+LAST=$(for s in dedup filter langid; do [ -f $OUT/wd/$s/_manifest.json ] && echo $s && break; done)
 echo "== minga tokenizer train on $LAST with dev eval + Llama 3 reference"
-timed $MINGA tokenizer train --in $OUT/work/$LAST --out $OUT/work/tokenizer \
+timed $MINGA tokenizer train --in $OUT/wd/$LAST --out $OUT/wd/tokenizer \
   --eval-dir "$DATA/langid/dev" --reference llama3=$REF
 echo "== minga tokenizer eval on langid/dev vs Llama 3"
-$MINGA tokenizer eval --tokenizer $OUT/work/tokenizer/tokenizer.json --text-dir "$DATA/langid/dev" \
+$MINGA tokenizer eval --tokenizer $OUT/wd/tokenizer/tokenizer.json --text-dir "$DATA/langid/dev" \
   --reference llama3=$REF --json $OUT/fertility.json
