@@ -27,7 +27,7 @@ with open(f"{out}/langid-train.jsonl", "w", encoding="utf-8") as f:
 PY
 ABS_DATA=$(cd "$DATA" && pwd)
 cat > $OUT/pipeline.toml <<TOML
-workdir = "work"
+workdir = "wd"
 [[source]]
 name = "langid-train"
 path = "langid-train.jsonl"
