@@ -282,6 +282,21 @@ pub fn input_parts(input: &Path) -> Result<Vec<(usize, PathBuf)>> {
     Ok(parts)
 }
 
+/// The parts this shard runs, and their total size in bytes (for the progress bar).
+pub fn select_parts(
+    parts: &[(usize, PathBuf)],
+    shards: ShardSpec,
+) -> (Vec<&(usize, PathBuf)>, u64) {
+    let selected: Vec<&(usize, PathBuf)> =
+        parts.iter().filter(|(p, _)| shards.selects(*p)).collect();
+    let bytes = selected
+        .iter()
+        .filter_map(|(_, p)| p.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    (selected, bytes)
+}
+
 /// Runs a per-document stage over the parts of `input` into `output` (part k in, part k out).
 pub fn run_doc_stage(
     stage: &dyn DocStage,
@@ -296,15 +311,7 @@ pub fn run_doc_stage(
         clear_outputs(output)?;
     }
     let mut run = StageRun::default();
-    let selected: Vec<&(usize, PathBuf)> = parts
-        .iter()
-        .filter(|(p, _)| opts.shards.selects(*p))
-        .collect();
-    let total_bytes: u64 = selected
-        .iter()
-        .filter_map(|(_, p)| p.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let (selected, total_bytes) = select_parts(&parts, opts.shards);
     let progress = Progress::bytes(stage.name(), total_bytes);
     for (part, path) in selected {
         let (blake3, bytes) = minga_manifests::blake3_file(path)?;

@@ -96,8 +96,8 @@ fn full_disk_fails_cleanly_and_resume_completes() {
     let Some(fs) = Tmpfs::mount(&t.path().join("mnt"), &format!("{}", total / 2)) else {
         return;
     };
-    let work = fs.0.join("work");
-    run_fails(t.path(), &cfg, &work, "mnt/work/", "no space left");
+    let work = fs.0.join("wd");
+    run_fails(t.path(), &cfg, &work, "mnt/wd/", "no space left");
     assert_no_partial_files(&work);
     fs.remount(&format!("size={}", total * 4 + (1 << 20)));
     run_ok(
@@ -121,7 +121,7 @@ fn read_only_workdir_fails_cleanly_and_resume_completes() {
     let Some(fs) = Tmpfs::mount(&t.path().join("mnt"), "64m") else {
         return;
     };
-    let work = fs.0.join("work");
+    let work = fs.0.join("wd");
     // Ingest finishes, then the workdir turns read-only before langid runs.
     run_ok(
         t.path(),
@@ -136,7 +136,7 @@ fn read_only_workdir_fails_cleanly_and_resume_completes() {
     );
     let ingest_before = snapshot(&work.join("ingest"));
     fs.remount("ro");
-    run_fails(t.path(), &cfg, &work, "mnt/work/", "read-only");
+    run_fails(t.path(), &cfg, &work, "mnt/wd/", "read-only");
     assert_eq!(snapshot(&work.join("ingest")), ingest_before);
     fs.remount("rw");
     run_ok(

@@ -118,15 +118,7 @@ pub fn run_export(
         clear_export(out)?;
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let selected: Vec<_> = parts
-        .iter()
-        .filter(|(p, _)| opts.shards.selects(*p))
-        .collect();
-    let total: u64 = selected
-        .iter()
-        .filter_map(|(_, p)| p.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let (selected, total) = crate::runner::select_parts(&parts, opts.shards);
     let progress = Progress::bytes(STAGE, total);
     let mut run = StageRun::default();
     for (part, path) in selected {
