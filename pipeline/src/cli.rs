@@ -50,6 +50,8 @@ pub enum Command {
     Audit(crate::commands::audit::AuditArgs),
     /// Write the HTML data card of a workdir.
     Report(crate::commands::report::ReportArgs),
+    /// Progress of a workdir: parts done per stage, failed Slurm tasks, the command that resumes.
+    Status(crate::commands::status::StatusArgs),
 }
 
 /// Flags shared by every per-shard stage.
@@ -76,6 +78,8 @@ pub struct RunArgs {
     pub workdir: Option<PathBuf>,
     #[command(flatten)]
     pub shards: ShardArgs,
+    #[command(flatten)]
+    pub slurm: crate::commands::slurm::SlurmArgs,
 }
 
 #[derive(Debug, Args)]

@@ -46,5 +46,6 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Export(a) => commands::export::run(a),
         cli::Command::Audit(a) => commands::audit::run(a),
         cli::Command::Report(a) => commands::report::run(a),
+        cli::Command::Status(a) => commands::status::run(a),
     }
 }

@@ -12,3 +12,5 @@ pub mod pii;
 pub mod report;
 pub mod run;
 pub mod tokenizer;
+pub mod slurm;
+pub mod status;
