@@ -11,5 +11,6 @@ mod filter;
 mod hostile;
 mod ingest;
 mod langid;
+mod slurm;
 mod stage_contract;
 mod tokenizer;

@@ -58,10 +58,22 @@ pub fn run(args: &StatusArgs) -> Result<()> {
             let missing = missing_parts(&out, t);
             let tasks = jobs.as_ref().map(|j| j.tasks).unwrap_or(1).max(1);
             let mut ids: Vec<usize> = missing.iter().map(|p| p % tasks).collect();
+            ids.sort_unstable();
             ids.dedup();
+            let job = jobs
+                .as_ref()
+                .and_then(|j| j.jobs.iter().rev().find(|r| r.stage == stage.name));
+            let names: Vec<String> = match job {
+                Some(r) => ids.iter().map(|i| format!("{}_{i}", r.job_id)).collect(),
+                None => ids.iter().map(usize::to_string).collect(),
+            };
+            let queued = match job {
+                Some(r) if in_queue(&r.job_id) => ", its job is still queued or running",
+                _ => "",
+            };
             format!(
-                "missing parts {:?} (array tasks {:?} of {tasks})",
-                missing, ids
+                "missing parts {missing:?}: array tasks {} of {tasks} did not finish{queued}",
+                names.join(" ")
             )
         } else {
             "waiting for its input".to_string()
@@ -110,6 +122,15 @@ fn progress(out: &Path) -> Result<(usize, u64, u64)> {
         bytes += m.outputs.iter().map(|o| o.bytes).sum::<u64>();
     }
     Ok((names.len(), docs, bytes))
+}
+
+/// Whether `squeue` still lists the job (any of its array tasks).
+fn in_queue(job_id: &str) -> bool {
+    Command::new("squeue")
+        .args(["-h", "-o", "%i", "-j", job_id])
+        .output()
+        .map(|o| o.status.success() && !o.stdout.trim_ascii().is_empty())
+        .unwrap_or(false)
 }
 
 /// Array tasks and jobs that sacct reports as neither finished nor still queued or running.
