@@ -113,6 +113,13 @@ pub struct IngestArgs {
     /// Target input MB per part (overrides [ingest] part_size_mb).
     #[arg(long, value_name = "MB")]
     pub part_size_mb: Option<f64>,
+    /// A list of WARC paths, one a line (plain or .gz: Common Crawl's warc.paths.gz), read as
+    /// INPUTs; each is prefixed with --base-url.
+    #[arg(long, value_name = "FILE")]
+    pub paths_file: Option<PathBuf>,
+    /// URL prefix for the lines of --paths-file, e.g. https://data.commoncrawl.org/
+    #[arg(long, value_name = "URL", requires = "paths_file")]
+    pub base_url: Option<String>,
     #[command(flatten)]
     pub shards: ShardArgs,
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod jsonl;
 pub mod markdown;
 pub mod plain;
+pub mod remote;
 pub mod tei;
 pub mod tei_header;
 pub mod xml_entities;

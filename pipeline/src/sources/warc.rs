@@ -25,6 +25,7 @@
 use super::warc_gzip::{GzMembers, MarkKind};
 use super::warc_header::{self, looks_like_warc};
 use super::warc_record::{self, Framed};
+pub use super::warc_stream::ReadSeek;
 use super::warc_stream::{End, Stream};
 use super::{Skip, SourceError, SourceItem};
 use recover::starts_record;
@@ -75,16 +76,26 @@ pub fn read_warc(
     range: Option<(u64, u64)>,
     opts: &WarcOptions,
 ) -> Result<WarcIter, SourceError> {
-    let open_err = |source| SourceError::Open {
+    let file = File::open(path).map_err(|source| SourceError::Open {
         path: path.to_path_buf(),
         source,
-    };
+    })?;
+    read_warc_from(Box::new(file), path, range, opts)
+}
+
+/// [`read_warc`] over any seekable reader (a remote file read with HTTP Range requests); `path`
+/// names it in errors and items, and offsets are positions in what `input` reads.
+pub fn read_warc_from(
+    mut file: Box<dyn ReadSeek>,
+    path: &Path,
+    range: Option<(u64, u64)>,
+    opts: &WarcOptions,
+) -> Result<WarcIter, SourceError> {
     let read_err = |offset, source| SourceError::Read {
         path: path.to_path_buf(),
         offset,
         source,
     };
-    let mut file = File::open(path).map_err(open_err)?;
     let mut magic = [0u8; 2];
     let got = file.read(&mut magic).map_err(|e| read_err(0, e))?;
     let gzip = got == 2 && magic == [0x1f, 0x8b];

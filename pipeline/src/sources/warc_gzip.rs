@@ -56,7 +56,7 @@ enum State {
 }
 
 pub(crate) struct GzMembers {
-    file: File,
+    file: Box<dyn super::warc_stream::ReadSeek>,
     inb: Vec<u8>,
     ilo: usize,
     ihi: usize,
@@ -69,7 +69,7 @@ pub(crate) struct GzMembers {
 }
 
 impl GzMembers {
-    pub(crate) fn new(file: File, start: u64) -> GzMembers {
+    pub(crate) fn new(file: Box<dyn super::warc_stream::ReadSeek>, start: u64) -> GzMembers {
         GzMembers {
             file,
             inb: vec![0; IN_CHUNK],
@@ -451,7 +451,7 @@ mod tests {
     fn marks_give_exact_member_ranges() {
         let (a, b) = (gz(b"WARC/1.1 llaqta\r\n"), gz(b"WARC/1.1 aldeia\r\n"));
         let (_t, file) = members_file(&[a.clone(), b.clone()].concat());
-        let mut g = GzMembers::new(file, 0);
+        let mut g = GzMembers::new(Box::new(file), 0);
         let (out, marks, stop) = drain(&mut g);
         assert!(matches!(stop, Stop::Eof));
         assert_eq!(out, b"WARC/1.1 llaqta\r\nWARC/1.1 aldeia\r\n");
@@ -467,7 +467,7 @@ mod tests {
         let mut b = gz(&b"WARC/1.0 ama llulla ".repeat(50));
         b.truncate(b.len() / 2);
         let (_t, file) = members_file(&[a.clone(), b].concat());
-        let (out, _, stop) = drain(&mut GzMembers::new(file, 0));
+        let (out, _, stop) = drain(&mut GzMembers::new(Box::new(file), 0));
         assert!(out.starts_with(b"WARC/1.0 ama suwa\r\n"));
         match stop {
             Stop::Fault { reason, stored, .. } => {
@@ -484,7 +484,7 @@ mod tests {
         let b = gz(b"\r\nWARC/1.0\r\n");
         let bytes = [b"junk".to_vec(), a.clone(), b].concat();
         let (_t, file) = members_file(&bytes);
-        let mut g = GzMembers::new(file, 0);
+        let mut g = GzMembers::new(Box::new(file), 0);
         let at = g.resync(1).unwrap();
         assert_eq!(at, Some(4 + a.len() as u64));
         assert_eq!(g.resync(at.unwrap() + 1).unwrap(), None);

@@ -6,14 +6,17 @@
 //! plus a read-ahead chunk; larger records are streamed through it.
 
 use super::warc_gzip::{read_retry, GzMembers, Mark, MarkKind, Stop};
-use std::fs::File;
-use std::io::{self, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 
 /// Bytes read or inflated per refill.
 const CHUNK: usize = 256 * 1024;
 
+/// What a WARC is read from: a file, or a remote file read with HTTP Range requests.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
 enum Src {
-    Plain(File),
+    Plain(Box<dyn ReadSeek>),
     Gzip(Box<GzMembers>),
 }
 
@@ -42,7 +45,7 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    pub(crate) fn plain(file: File, start: u64) -> Stream {
+    pub(crate) fn plain(file: Box<dyn ReadSeek>, start: u64) -> Stream {
         Stream::with(Src::Plain(file), start)
     }
 

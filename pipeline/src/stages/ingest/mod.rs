@@ -129,7 +129,14 @@ fn item_bytes(i: &PlanItem) -> u64 {
 }
 
 fn input_entry(item: &PlanItem) -> Result<FileEntry> {
-    let (blake3, bytes) = minga_manifests::blake3_file(&item.path)?;
+    let url = item.path.to_string_lossy();
+    let (blake3, bytes) = if crate::sources::remote::is_url(&url) {
+        // A remote file is not downloaded twice to hash it: its URL and size stand for it.
+        let key = format!("{url}\n{}", item.size);
+        (minga_manifests::blake3_hex(key.as_bytes()), item.size)
+    } else {
+        minga_manifests::blake3_file(&item.path)?
+    };
     let path = match item.range {
         Some((a, b)) => format!("{}#bytes={a}-{b}", item.rel),
         None => item.rel.clone(),

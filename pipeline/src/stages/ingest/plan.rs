@@ -172,6 +172,10 @@ pub fn plan_sources(
     let mut items = Vec::new();
     let mut unknown = Vec::new();
     for (i, s) in sources.iter().enumerate() {
+        if crate::sources::remote::is_url(&s.path) {
+            items.push(remote_item(i, s)?);
+            continue;
+        }
         let (root, files) =
             list_files(base, &s.path).with_context(|| format!("source {:?}", s.name))?;
         if files.is_empty() {
@@ -204,6 +208,29 @@ pub fn plan_sources(
         }
     }
     Ok((plan_parts(items, part_size), unknown))
+}
+
+/// A URL source is one input file: its size is the Content-Length of a HEAD request, so the
+/// plan depends on what the server reports.
+fn remote_item(i: usize, s: &SourceConfig) -> Result<PlanItem> {
+    let url = s.path.as_str();
+    let format = match s.format {
+        Format::Auto => detect_format(Path::new(crate::sources::remote::url_path(url)))
+            .with_context(|| format!("{url}: cannot tell the format; set `format`"))?,
+        f => f,
+    };
+    if format != Format::Warc {
+        bail!("{url}: only WARC files can be read by URL");
+    }
+    let size = crate::sources::remote::content_length(url, Default::default())?;
+    Ok(PlanItem {
+        source: i,
+        path: PathBuf::from(url),
+        rel: crate::sources::remote::url_path(url).to_string(),
+        size,
+        range: None,
+        format,
+    })
 }
 
 #[cfg(test)]

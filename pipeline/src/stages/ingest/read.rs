@@ -23,7 +23,19 @@ pub fn open(
                 max_record_bytes: limits.max_record_bytes,
                 ..Default::default()
             };
-            Box::new(warc::read_warc(&item.path, item.range, &opts)?)
+            let url = item.path.to_string_lossy();
+            if crate::sources::remote::is_url(&url) {
+                let file =
+                    crate::sources::remote::HttpFile::new(&url, item.size, Default::default());
+                Box::new(warc::read_warc_from(
+                    Box::new(file),
+                    &item.path,
+                    item.range,
+                    &opts,
+                )?)
+            } else {
+                Box::new(warc::read_warc(&item.path, item.range, &opts)?)
+            }
         }
         Format::Jsonl => {
             let mut opts = jsonl::JsonlOptions {
