@@ -67,6 +67,9 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 ReturnToService=2
 SchedulerType=sched/backfill
+# A cancelled or failed task cancels the stages queued after it (afterok can no longer hold);
+# \`minga status\` then names it and \`minga run ... --resume\` resubmits from there.
+DependencyParameters=kill_invalid_depend
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 DefMemPerCPU=$def_mem

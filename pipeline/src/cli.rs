@@ -76,6 +76,10 @@ pub struct RunArgs {
     /// Override the config's workdir.
     #[arg(long)]
     pub workdir: Option<PathBuf>,
+    /// Run only this stage (ingest, langid, filter, dedup-signatures, dedup, tokenizer, export,
+    /// report): what each Slurm job runs, usable by hand the same way.
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
     #[command(flatten)]
     pub shards: ShardArgs,
     #[command(flatten)]

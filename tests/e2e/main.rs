@@ -11,6 +11,7 @@ mod filter;
 mod hostile;
 mod ingest;
 mod langid;
+mod remote;
 mod slurm;
 mod stage_contract;
 mod tokenizer;

@@ -1,4 +1,3 @@
-// Not yet in main.rs: add `mod remote;` there once it has been run against the URL reader.
 //! `minga ingest` by URL, from a loopback HTTP server started here: plain and gzip WARC, a server
 //! that drops the connection mid-file (the reader resumes with a Range request), and a paths list.
 

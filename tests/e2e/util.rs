@@ -156,3 +156,27 @@ pub fn read_ledger(stage_dir: &Path) -> Vec<minga_manifests::Rejected> {
     }
     rows
 }
+
+/// Asserts two snapshots are equal, naming the files only in one and those that differ (JSON
+/// shown whole) instead of dumping bytes.
+pub fn assert_same_files(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>) {
+    let mut problems = Vec::new();
+    for k in want.keys().filter(|k| !got.contains_key(*k)) {
+        problems.push(format!("missing: {k}"));
+    }
+    for k in got.keys().filter(|k| !want.contains_key(*k)) {
+        problems.push(format!("extra: {k}"));
+    }
+    for (k, v) in got {
+        match want.get(k) {
+            Some(w) if w != v && k.ends_with(".json") => problems.push(format!(
+                "differs: {k}\n--- got\n{}\n--- want\n{}",
+                String::from_utf8_lossy(v),
+                String::from_utf8_lossy(w)
+            )),
+            Some(w) if w != v => problems.push(format!("differs: {k}")),
+            _ => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -11,6 +11,6 @@ pub mod lines;
 pub mod pii;
 pub mod report;
 pub mod run;
-pub mod tokenizer;
 pub mod slurm;
 pub mod status;
+pub mod tokenizer;

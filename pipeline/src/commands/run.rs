@@ -1,15 +1,20 @@
 //! `minga run`: every configured stage in order, each into `workdir/<stage>/`.
 //!
-//! Each stage is one step function below; a step reads the previous stage's dir and the config
-//! section it owns. The same shard selection and `--resume` apply to every per-part stage.
+//! Each stage is one entry of [`STAGES`] with one step function below; a step reads the previous
+//! stage's dir and the config section it owns. The same shard selection and `--resume` apply to
+//! every per-part stage. The local executor calls the steps in order; the Slurm executor
+//! (`commands::slurm`) walks the same list and writes one sbatch script per entry, whose tasks run
+//! `minga run CONFIG --stage NAME --shard-index I ...`: the very step the local run calls, so the
+//! two executors cannot drift apart.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use crate::cli::RunArgs;
 use crate::config::PipelineConfig;
-use crate::runner::{run_doc_stage, RunOptions};
+use crate::runner::{run_doc_stage, RunOptions, ShardSpec};
+use crate::stages::dedup;
 use crate::stages::filter;
 use crate::stages::ingest::{self, IngestJob};
 use crate::stages::langid::{self, LangidStage};
@@ -20,6 +25,9 @@ pub struct RunContext {
     pub base: PathBuf,
     pub workdir: PathBuf,
     pub opts: RunOptions,
+    /// Set when one stage runs alone (`--stage`, a Slurm job): stages that a whole local run
+    /// finishes in one task (export) then keep to their shard.
+    pub single_stage: bool,
 }
 
 impl RunContext {
@@ -29,38 +37,174 @@ impl RunContext {
     }
 }
 
-pub fn run(args: &RunArgs) -> Result<()> {
-    let (cfg, base) = PipelineConfig::load(&args.config)?;
-    let workdir = match &args.workdir {
+/// How a stage spreads over tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageKind {
+    /// Part k in, part k out: a Slurm job array, task i runs the parts with `k % N == i`.
+    PerPart,
+    /// One process over the whole input (dedup clusters, tokenizer training, report).
+    Reduce,
+}
+
+/// One stage of `minga run`, as both executors see it.
+pub struct StagePlan {
+    /// `--stage` value, Slurm job name, row of `minga status`.
+    pub name: &'static str,
+    pub kind: StageKind,
+    /// The stage dir whose parts this stage reads (ingest reads the config's sources).
+    pub input: Option<&'static str>,
+    /// The stage dir written.
+    pub out: &'static str,
+    /// Where under `out` the per-part manifests go (`_parts` for document stages).
+    pub parts_dir: &'static str,
+    /// The file under `out` whose presence means the stage is complete.
+    pub done_file: &'static str,
+    /// False for entries the local run folds into a later one (dedup signatures run inside
+    /// `dedup` there); the Slurm executor runs every entry.
+    pub local: bool,
+    pub step: fn(&RunContext) -> Result<()>,
+}
+
+const PARTS: &str = minga_manifests::PARTS_DIR;
+const MANIFEST: &str = minga_manifests::MANIFEST_FILE;
+
+/// Every stage of `minga run`, in order. A new stage is one entry here plus its step function.
+pub const STAGES: &[StagePlan] = &[
+    StagePlan {
+        name: ingest::STAGE,
+        kind: StageKind::PerPart,
+        input: None,
+        out: ingest::STAGE,
+        parts_dir: PARTS,
+        done_file: MANIFEST,
+        local: true,
+        step: ingest_step,
+    },
+    StagePlan {
+        name: langid::STAGE,
+        kind: StageKind::PerPart,
+        input: Some(ingest::STAGE),
+        out: langid::STAGE,
+        parts_dir: PARTS,
+        done_file: MANIFEST,
+        local: true,
+        step: langid_step,
+    },
+    StagePlan {
+        name: filter::STAGE,
+        kind: StageKind::PerPart,
+        input: Some(langid::STAGE),
+        out: filter::STAGE,
+        parts_dir: PARTS,
+        done_file: MANIFEST,
+        local: true,
+        step: filter_step,
+    },
+    StagePlan {
+        name: "dedup-signatures",
+        kind: StageKind::PerPart,
+        input: Some(filter::STAGE),
+        out: dedup::STAGE,
+        parts_dir: "_dedup/signatures/_parts",
+        done_file: MANIFEST,
+        local: false,
+        step: dedup_signatures_step,
+    },
+    StagePlan {
+        name: dedup::STAGE,
+        kind: StageKind::Reduce,
+        input: Some(filter::STAGE),
+        out: dedup::STAGE,
+        parts_dir: PARTS,
+        done_file: MANIFEST,
+        local: true,
+        step: dedup_step,
+    },
+    StagePlan {
+        name: crate::commands::tokenizer::STAGE,
+        kind: StageKind::Reduce,
+        input: Some(dedup::STAGE),
+        out: crate::commands::tokenizer::STAGE,
+        parts_dir: PARTS,
+        done_file: "release.json",
+        local: true,
+        step: tokenizer_step,
+    },
+    StagePlan {
+        name: crate::stages::export::STAGE,
+        kind: StageKind::PerPart,
+        input: Some(dedup::STAGE),
+        out: crate::stages::export::STAGE,
+        parts_dir: PARTS,
+        done_file: MANIFEST,
+        local: true,
+        step: export_step,
+    },
+    StagePlan {
+        name: "report",
+        kind: StageKind::Reduce,
+        input: None,
+        out: "report",
+        parts_dir: PARTS,
+        done_file: "index.html",
+        local: true,
+        step: report_step,
+    },
+];
+
+/// The entry named `name`, or an error listing the names.
+pub fn stage_named(name: &str) -> Result<&'static StagePlan> {
+    STAGES.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<&str> = STAGES.iter().map(|s| s.name).collect();
+        anyhow::anyhow!("unknown stage {name:?}; stages: {}", names.join(", "))
+    })
+}
+
+/// The config, its directory and the workdir (the `--workdir` flag wins over the config's).
+pub fn load(config: &Path, workdir: Option<&PathBuf>, opts: RunOptions) -> Result<RunContext> {
+    let (cfg, base) = PipelineConfig::load(config)?;
+    let workdir = match workdir {
         Some(w) => w.clone(),
         None => crate::config::join_clean(&base, &cfg.workdir),
     };
     if cfg.sources.is_empty() {
-        anyhow::bail!("{}: no [[source]] entries to read", args.config.display());
+        bail!("{}: no [[source]] entries to read", config.display());
+    }
+    Ok(RunContext {
+        cfg,
+        base,
+        workdir,
+        opts,
+        single_stage: false,
+    })
+}
+
+pub fn run(args: &RunArgs) -> Result<()> {
+    if args.slurm.executor == crate::commands::slurm::Executor::Slurm {
+        return crate::commands::slurm::submit(args);
     }
     let opts = RunOptions {
         resume: args.shards.resume,
         shards: crate::shard_spec(&args.shards)?,
     };
+    let mut ctx = load(&args.config, args.workdir.as_ref(), opts)?;
+    if let Some(name) = &args.stage {
+        let stage = stage_named(name)?;
+        if stage.kind == StageKind::Reduce && ctx.opts.shards.count > 1 {
+            bail!("stage {name} runs over the whole input: leave out --shard-index/--shard-count");
+        }
+        ctx.single_stage = true;
+        eprintln!("minga run: stage {name} of {}", args.config.display());
+        return (stage.step)(&ctx);
+    }
     eprintln!(
         "minga run: {} -> {}",
         args.config.display(),
-        workdir.display()
+        ctx.workdir.display()
     );
-    let ctx = RunContext {
-        cfg,
-        base,
-        workdir,
-        opts,
-    };
-    ingest_step(&ctx)?;
-    langid_step(&ctx)?;
-    filter_step(&ctx)?;
-    dedup_step(&ctx, &ctx.stage_dir(filter::STAGE))?;
-    if tokenizer_step(&ctx)? {
-        export_step(&ctx)?;
+    for stage in STAGES.iter().filter(|s| s.local) {
+        (stage.step)(&ctx)?;
     }
-    report_step(&ctx)?;
     Ok(())
 }
 
@@ -93,25 +237,34 @@ fn filter_step(ctx: &RunContext) -> Result<()> {
     Ok(())
 }
 
-/// Dedup of the last per-document stage's output. With one task it runs all four steps. In a job
-/// array each task runs its share of `signatures`; the task that finds every part's signatures
-/// done (and its input stage complete) runs buckets, clusters and apply over everything.
-fn dedup_step(ctx: &RunContext, input: &std::path::Path) -> Result<()> {
-    use crate::stages::dedup;
+/// Dedup's per-part first step alone (a Slurm array before the `dedup` reduce job).
+fn dedup_signatures_step(ctx: &RunContext) -> Result<()> {
     let config = crate::commands::dedup::from_table(ctx.cfg.dedup.clone())?;
     let out = ctx.stage_dir(dedup::STAGE);
-    if ctx.opts.shards.count == 1 {
-        return crate::commands::dedup::run_all(&config, input, &out, ctx.opts.resume);
-    }
-    let r = dedup::signatures::run(&config, input, &out, &ctx.opts)?;
+    let r = dedup::signatures::run(&config, &ctx.stage_dir(filter::STAGE), &out, &ctx.opts)?;
     eprintln!(
         "dedup signatures: {} parts run, {} skipped -> {}",
         r.parts_run,
         r.parts_skipped,
         out.display()
     );
-    if dedup::signatures::all_done(&config, input, &out)? {
-        crate::commands::dedup::run_all_after_signatures(&config, input, &out, ctx.opts.resume)?;
+    Ok(())
+}
+
+/// Dedup of the filter stage's output. With one task it runs all four steps (signatures already
+/// written are kept under `--resume`). In a job array each task runs its share of `signatures`;
+/// the task that finds every part's signatures done (and its input stage complete) runs buckets,
+/// clusters and apply over everything.
+fn dedup_step(ctx: &RunContext) -> Result<()> {
+    let input = ctx.stage_dir(filter::STAGE);
+    let config = crate::commands::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let out = ctx.stage_dir(dedup::STAGE);
+    if ctx.opts.shards.count == 1 {
+        return crate::commands::dedup::run_all(&config, &input, &out, ctx.opts.resume);
+    }
+    dedup_signatures_step(ctx)?;
+    if dedup::signatures::all_done(&config, &input, &out)? {
+        crate::commands::dedup::run_all_after_signatures(&config, &input, &out, ctx.opts.resume)?;
     } else {
         eprintln!("dedup: buckets, clusters and apply wait for the other shards' signatures");
     }
@@ -120,29 +273,40 @@ fn dedup_step(ctx: &RunContext, input: &std::path::Path) -> Result<()> {
 
 /// The tokenizer and export read the last document stage: dedup's output.
 fn last_doc_stage(ctx: &RunContext) -> PathBuf {
-    ctx.stage_dir(crate::stages::dedup::STAGE)
+    ctx.stage_dir(dedup::STAGE)
 }
 
-/// Trains the release once the last document stage is complete; false while it is not.
-fn tokenizer_step(ctx: &RunContext) -> Result<bool> {
+/// Trains the release once the last document stage is complete (it waits, Ok, while it is not).
+fn tokenizer_step(ctx: &RunContext) -> Result<()> {
     let cfg = crate::commands::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
     let out = ctx.stage_dir(crate::commands::tokenizer::STAGE);
-    crate::commands::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)
+    crate::commands::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)?;
+    Ok(())
 }
 
-/// Runs in the task that completed the tokenizer step, over every part: the other tasks of a
-/// sharded run had no tokenizer yet. (For big crawls run `minga export --shard-index ...` as its
-/// own array job after the tokenizer.)
+/// Waits while the last document stage is incomplete (no current tokenizer then). In a whole
+/// local run it exports every part in the task that completed the tokenizer: the other tasks of a
+/// sharded run had no tokenizer yet. Run alone (`--stage export`, a Slurm array after the
+/// tokenizer job) it keeps to its shard.
 fn export_step(ctx: &RunContext) -> Result<()> {
+    let input = last_doc_stage(ctx);
+    if !input.join(MANIFEST).exists() {
+        eprintln!("export: waits for {}", input.join(MANIFEST).display());
+        return Ok(());
+    }
     let opts = RunOptions {
         resume: ctx.opts.resume,
-        shards: crate::runner::ShardSpec::ALL,
+        shards: if ctx.single_stage {
+            ctx.opts.shards
+        } else {
+            ShardSpec::ALL
+        },
     };
     let release = ctx.stage_dir(crate::commands::tokenizer::STAGE);
     let cfg =
         crate::commands::export::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
     let out = ctx.stage_dir(crate::stages::export::STAGE);
-    crate::commands::export::pipeline_step(cfg, &last_doc_stage(ctx), &out, &opts)
+    crate::commands::export::pipeline_step(cfg, &input, &out, &opts)
 }
 
 /// The data card of everything the run wrote, last.

@@ -1,17 +1,18 @@
 //! `minga run --executor slurm`: one sbatch script per stage of [`STAGES`], submitted in order.
 //!
-//! Per-part stages become job arrays whose task i runs `minga <stage> --shard-index i
-//! --shard-count N --resume`; reduce steps become single jobs. Each job waits for the whole
-//! previous job (`--dependency=afterok:ID` on an array waits for every task), so a stage starts
-//! only after its input stage is complete and its merged `_manifest.json` is written.
-//! Submissions are recorded in `workdir/slurm/jobs.json` for `minga status`.
+//! Per-part stages become job arrays whose task i runs `minga run CONFIG --stage NAME
+//! --shard-index i --shard-count N --resume`; reduce steps (dedup buckets/clusters/apply,
+//! tokenizer training, report) become single jobs. Each job waits for the whole previous job
+//! (`--dependency=afterok:ID` on an array waits for every task), so a stage starts only after its
+//! input stage is complete and its merged `_manifest.json` is written. Submissions are recorded in
+//! `workdir/slurm/jobs.json` for `minga status`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use minga_manifests::{list_parts, MANIFEST_FILE, PARTS_DIR};
+use minga_manifests::{list_parts, MANIFEST_FILE};
 use serde::{Deserialize, Serialize};
 
 use super::run::{RunContext, StageKind, StagePlan, STAGES};
@@ -100,11 +101,11 @@ pub fn expected_parts(ctx: &RunContext, stage: &StagePlan) -> Result<Option<usiz
     }
 }
 
-/// Parts of `out` without a part manifest.
-pub fn missing_parts(out: &Path, total: usize) -> Vec<usize> {
+/// Parts of a stage without a part manifest in `out`.
+pub fn missing_parts(stage: &StagePlan, out: &Path, total: usize) -> Vec<usize> {
     (0..total)
         .filter(|p| {
-            !out.join(PARTS_DIR)
+            !out.join(stage.parts_dir)
                 .join(format!("{}.json", minga_manifests::part_name(*p)))
                 .exists()
         })
@@ -120,10 +121,11 @@ pub fn submit(args: &RunArgs) -> Result<()> {
         bail!("--shard-index is set per array task by the Slurm executor; leave it out");
     }
     let config = absolute(&args.config)?;
-    let mut ctx = super::run::load(&config, args.workdir.as_ref())?;
-    if ctx.cfg.sources.is_empty() {
-        bail!("{}: no [[source]] entries to read", config.display());
-    }
+    let opts = crate::runner::RunOptions {
+        resume: args.shards.resume,
+        shards: crate::runner::ShardSpec::ALL,
+    };
+    let mut ctx = super::run::load(&config, args.workdir.as_ref(), opts)?;
     std::fs::create_dir_all(&ctx.workdir)
         .with_context(|| format!("cannot create {}", ctx.workdir.display()))?;
     ctx.workdir = absolute(&ctx.workdir)?;
@@ -150,12 +152,11 @@ pub fn submit(args: &RunArgs) -> Result<()> {
     let mut previous: Option<String> = None;
     let mut upstream_submitted = false;
     for (i, stage) in STAGES.iter().enumerate() {
-        if !(stage.enabled)(&ctx.cfg) {
-            continue;
-        }
         let out = ctx.stage_dir(stage.out);
-        if !resume && !s.dry_run {
-            crate::runner::clear_outputs(&out)?;
+        if !resume && !s.dry_run && out.exists() {
+            // A fresh run, as the local executor does: earlier outputs would be resumed from.
+            std::fs::remove_dir_all(&out)
+                .with_context(|| format!("cannot clear {}", out.display()))?;
         }
         let Some(array) = array_for(&ctx, stage, s.tasks, resume && !upstream_submitted)? else {
             eprintln!("minga run: {}: complete, not resubmitted", stage.name);
@@ -208,7 +209,7 @@ fn array_for(
     only_missing: bool,
 ) -> Result<Option<Option<String>>> {
     let out = ctx.stage_dir(stage.out);
-    let complete = out.join(MANIFEST_FILE).exists();
+    let complete = out.join(stage.done_file).exists();
     if stage.kind == StageKind::Reduce {
         return Ok(if only_missing && complete {
             None
@@ -216,16 +217,11 @@ fn array_for(
             Some(None)
         });
     }
-    let total = if stage.kind == StageKind::PerPart {
-        expected_parts(ctx, stage)?
-    } else {
-        None
-    };
-    let Some(total) = total else {
+    let Some(total) = expected_parts(ctx, stage)? else {
         return Ok(Some(Some(format!("0-{}", tasks - 1))));
     };
     let mut ids: Vec<usize> = if only_missing {
-        missing_parts(&out, total)
+        missing_parts(stage, &out, total)
             .into_iter()
             .map(|p| p % tasks)
             .collect()
@@ -290,15 +286,11 @@ fn script(
     for a in &s.sbatch_args {
         h.push(format!("#SBATCH {a}"));
     }
-    let mut argv: Vec<String> = stage.command.iter().map(|c| c.to_string()).collect();
-    if let Some(input) = stage.input {
-        argv.push("--in".into());
-        argv.push(ctx.stage_dir(input).display().to_string());
-    }
-    argv.push("--out".into());
-    argv.push(ctx.stage_dir(stage.out).display().to_string());
-    argv.push("--config".into());
-    argv.push(config.display().to_string());
+    let mut argv: Vec<String> = vec!["run".into(), config.display().to_string()];
+    argv.push("--workdir".into());
+    argv.push(ctx.workdir.display().to_string());
+    argv.push("--stage".into());
+    argv.push(stage.name.into());
     let argv: Vec<String> = argv.iter().map(|a| quote(a)).collect();
     let shard = match array {
         Some(_) => format!(

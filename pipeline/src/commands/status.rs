@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use minga_manifests::{PartManifest, MANIFEST_FILE, PARTS_DIR};
+use minga_manifests::{PartManifest, PARTS_DIR};
 
 use super::run::{StageKind, STAGES};
 use super::slurm::{expected_parts, missing_parts, quote, JobsFile, JOBS_FILE, SLURM_DIR};
@@ -31,7 +31,14 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         .clone()
         .or_else(|| jobs.as_ref().map(|j| PathBuf::from(&j.config)));
     let ctx = match &config {
-        Some(c) => Some(super::run::load(c, Some(&args.workdir))?),
+        Some(c) => Some(super::run::load(
+            c,
+            Some(&args.workdir),
+            crate::runner::RunOptions {
+                resume: true,
+                shards: crate::runner::ShardSpec::ALL,
+            },
+        )?),
         None => None,
     };
     println!(
@@ -40,22 +47,21 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     );
     let mut incomplete = false;
     for stage in STAGES {
-        if let Some(c) = &ctx {
-            if !(stage.enabled)(&c.cfg) {
-                continue;
-            }
-        }
         let out = args.workdir.join(stage.out);
         let total = match (&ctx, stage.kind) {
             (Some(c), StageKind::PerPart) => expected_parts(c, stage)?,
             _ => None,
         };
-        let (done, docs, bytes) = progress(&out)?;
-        let complete = out.join(MANIFEST_FILE).exists();
+        let (done, docs, bytes) = progress(&out.join(stage.parts_dir))?;
+        // A per-part step without a merged manifest of its own (dedup signatures) is complete
+        // when every part is there.
+        let complete = out.join(stage.done_file).exists()
+            || (stage.parts_dir != PARTS_DIR
+                && total.is_some_and(|t| missing_parts(stage, &out, t).is_empty()));
         let state = if complete {
             "complete".to_string()
         } else if let Some(t) = total {
-            let missing = missing_parts(&out, t);
+            let missing = missing_parts(stage, &out, t);
             let tasks = jobs.as_ref().map(|j| j.tasks).unwrap_or(1).max(1);
             let mut ids: Vec<usize> = missing.iter().map(|p| p % tasks).collect();
             ids.sort_unstable();
@@ -103,9 +109,8 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     Ok(())
 }
 
-/// (parts with a part manifest, documents kept, output bytes) of a stage dir.
-fn progress(out: &Path) -> Result<(usize, u64, u64)> {
-    let dir = out.join(PARTS_DIR);
+/// (parts with a part manifest, documents kept, output bytes) of a stage's part-manifest dir.
+fn progress(dir: &Path) -> Result<(usize, u64, u64)> {
     if !dir.is_dir() {
         return Ok((0, 0, 0));
     }

@@ -8,7 +8,6 @@
 //! enough to parse here; the CRC-32 and size in each member trailer are checked.
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 /// Compressed bytes read from the file at a time.
@@ -428,10 +427,10 @@ mod tests {
         e.finish().unwrap()
     }
 
-    fn members_file(bytes: &[u8]) -> (tempfile::NamedTempFile, File) {
+    fn members_file(bytes: &[u8]) -> (tempfile::NamedTempFile, std::fs::File) {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(bytes).unwrap();
-        let file = File::open(f.path()).unwrap();
+        let file = std::fs::File::open(f.path()).unwrap();
         (f, file)
     }
 
