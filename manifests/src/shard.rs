@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
 
@@ -12,6 +13,7 @@ use crate::document::{Columns, Document};
 use crate::frame::{add_ledger_columns, from_frame, to_frame};
 use crate::ledger::{Rejected, Rejection};
 use crate::manifest::{sync_dir, FileEntry};
+
 use crate::{blake3_file, ManifestError};
 
 /// Rows per row group; a row group is also cut early once its text passes [`ROW_GROUP_BYTES`].
@@ -22,7 +24,9 @@ const ROW_GROUP_BYTES: usize = 64 << 20;
 pub struct ShardWriter {
     path: PathBuf,
     tmp: PathBuf,
-    writer: Option<BatchedWriter<File>>,
+    writer: Option<BatchedWriter<IoRecorder>>,
+    /// The first I/O error under the Parquet writer, which reports it only as a thrift error.
+    io_error: Arc<Mutex<Option<std::io::Error>>>,
     cols: Columns,
     ledger_stage: Option<String>,
     docs: Vec<Document>,
@@ -57,6 +61,11 @@ impl ShardWriter {
             add_ledger_columns(&mut empty, stage, &[])
                 .map_err(|e| ManifestError::parquet(path, e))?;
         }
+        let io_error = Arc::new(Mutex::new(None));
+        let file = IoRecorder {
+            file,
+            first_error: io_error.clone(),
+        };
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .with_statistics(StatisticsOptions::empty())
@@ -67,6 +76,7 @@ impl ShardWriter {
             path: path.to_path_buf(),
             tmp,
             writer: Some(writer),
+            io_error,
             cols: cols.clone(),
             ledger_stage,
             docs: Vec::new(),
@@ -110,8 +120,9 @@ impl ShardWriter {
                 .map_err(|e| ManifestError::parquet(&self.path, e))?;
         }
         if let Some(w) = self.writer.as_mut() {
-            w.write_batch(&df)
-                .map_err(|e| ManifestError::write(&self.tmp, e))?;
+            if let Err(e) = w.write_batch(&df) {
+                return Err(self.write_error(e));
+            }
         }
         self.docs.clear();
         self.why.clear();
@@ -124,7 +135,9 @@ impl ShardWriter {
         self.flush()?;
         let writer = self.writer.take();
         if let Some(w) = writer {
-            w.finish().map_err(|e| ManifestError::write(&self.tmp, e))?;
+            if let Err(e) = w.finish() {
+                return Err(self.write_error(e));
+            }
         }
         let f = File::options()
             .append(true)
@@ -147,6 +160,47 @@ impl ShardWriter {
             rows: self.rows,
             blake3,
         })
+    }
+}
+
+impl ShardWriter {
+    /// The I/O error under a failed write when there was one (disk full, read-only), else the
+    /// Parquet writer's own message.
+    fn write_error(&self, e: impl std::fmt::Display) -> ManifestError {
+        match self.io_error.lock().ok().and_then(|mut g| g.take()) {
+            Some(io) => ManifestError::io(&self.tmp, io),
+            None => ManifestError::write(&self.tmp, e),
+        }
+    }
+}
+
+/// A file that keeps the first write error it returns, for [`ShardWriter::write_error`].
+struct IoRecorder {
+    file: File,
+    first_error: Arc<Mutex<Option<std::io::Error>>>,
+}
+
+impl IoRecorder {
+    fn record<T>(&self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            if let Ok(mut g) = self.first_error.lock() {
+                if g.is_none() {
+                    *g = Some(std::io::Error::new(e.kind(), e.to_string()));
+                }
+            }
+        }
+        r
+    }
+}
+
+impl std::io::Write for IoRecorder {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.file.write(buf);
+        self.record(r)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.file.flush();
+        self.record(r)
     }
 }
 

@@ -100,11 +100,13 @@ impl PartPaths {
     }
 }
 
-fn remove_stale_temps(dir: &Path, part: &str) {
+/// Removes `.NAME.*tmp-PID` files a killed run left in `dir` for the file (or part) `name`. Only
+/// for files one task owns exclusively: another live writer's temp would be removed too.
+pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
-    let prefix = format!(".{part}.");
+    let prefix = format!(".{name}.");
     for e in rd.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();

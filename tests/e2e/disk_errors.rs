@@ -48,7 +48,7 @@ impl Drop for Tmpfs {
 }
 
 /// Runs `minga run --resume` into `work`, expecting exit 1 and one error naming `path_part`.
-fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) {
+fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) -> String {
     let out = minga()
         .current_dir(dir)
         .args(["run", cfg.to_str().unwrap(), "--resume", "--workdir"])
@@ -76,6 +76,7 @@ fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) 
         "a write error, not a read error: {stderr}"
     );
     eprintln!("{stderr}");
+    stderr.into_owned()
 }
 
 fn clean_run(dir: &Path) -> (PathBuf, std::collections::BTreeMap<String, Vec<u8>>) {
@@ -88,30 +89,77 @@ fn clean_run(dir: &Path) -> (PathBuf, std::collections::BTreeMap<String, Vec<u8>
     (cfg, snapshot(&dir.join("clean")))
 }
 
+/// The disk fills in each of several stages: the tmpfs holds the pages the clean run's earlier
+/// stages took plus half of the target stage's, so the failing write is that stage's (a shard,
+/// dedup's working files, the tokenizer release, export, the report).
 #[test]
 fn full_disk_fails_cleanly_and_resume_completes() {
     let t = tempfile::tempdir().unwrap();
     let (cfg, clean) = clean_run(t.path());
     let total: usize = clean.values().map(Vec::len).sum();
-    let Some(fs) = Tmpfs::mount(&t.path().join("mnt"), &format!("{}", total / 2)) else {
-        return;
+    let order = [
+        "ingest",
+        "langid",
+        "filter",
+        "dedup",
+        "tokenizer",
+        "export",
+        "report",
+    ];
+    // tmpfs charges whole pages per file.
+    let pages = |stage: &str| -> usize {
+        clean
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("{stage}/")))
+            .map(|(_, v)| v.len().div_ceil(4096) * 4096)
+            .sum()
     };
-    let work = fs.0.join("wd");
-    run_fails(t.path(), &cfg, &work, "mnt/wd/", "no space left");
-    assert_no_partial_files(&work);
-    fs.remount(&format!("size={}", total * 4 + (1 << 20)));
-    run_ok(
-        t.path(),
-        &[
-            "run",
-            cfg.to_str().unwrap(),
-            "--resume",
-            "--workdir",
-            work.to_str().unwrap(),
-        ],
-        &[],
+    let mut failed_in = Vec::new();
+    for (i, target) in ["langid", "dedup", "tokenizer", "export", "report"]
+        .into_iter()
+        .enumerate()
+    {
+        let at = order.iter().position(|s| *s == target).unwrap();
+        let size: usize = order[..at].iter().map(|s| pages(s)).sum::<usize>() + pages(target) / 2;
+        let Some(fs) = Tmpfs::mount(&t.path().join(format!("mnt{i}")), &size.to_string()) else {
+            return;
+        };
+        let work = fs.0.join("wd");
+        let stderr = run_fails(
+            t.path(),
+            &cfg,
+            &work,
+            &format!("mnt{i}/wd/"),
+            "no space left",
+        );
+        failed_in.push(
+            order
+                .into_iter()
+                .rfind(|s| stderr.contains(&format!("wd/{s}/")))
+                .unwrap_or("?"),
+        );
+        assert_no_partial_files(&work);
+        fs.remount(&format!("size={}", total * 4 + (1 << 20)));
+        run_ok(
+            t.path(),
+            &[
+                "run",
+                cfg.to_str().unwrap(),
+                "--resume",
+                "--workdir",
+                work.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_same_files(&snapshot(&work), &clean);
+    }
+    eprintln!("the disk filled in: {failed_in:?}");
+    let mut stages = failed_in.clone();
+    stages.dedup();
+    assert!(
+        stages.len() >= 4,
+        "the disk filled in too few stages: {failed_in:?}"
     );
-    assert_eq!(snapshot(&work), clean);
 }
 
 #[test]
@@ -136,7 +184,7 @@ fn read_only_workdir_fails_cleanly_and_resume_completes() {
     );
     let ingest_before = snapshot(&work.join("ingest"));
     fs.remount("ro");
-    run_fails(t.path(), &cfg, &work, "mnt/wd/", "read-only");
+    let _ = run_fails(t.path(), &cfg, &work, "mnt/wd/", "read-only");
     assert_eq!(snapshot(&work.join("ingest")), ingest_before);
     fs.remount("rw");
     run_ok(

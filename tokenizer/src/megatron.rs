@@ -160,11 +160,34 @@ pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), TokError> {
     f.sync_all().map_err(|e| TokError::io(path, e))
 }
 
-/// Writes `path` atomically: a temporary file beside it, fsync, rename.
+/// Writes `path` atomically: a temporary file beside it, fsync, rename. The temp is named
+/// `.NAME.tmp-PID`: two tasks of a job array may write the same merged file (`export.json`) at
+/// once, and each renames its own temp.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TokError> {
-    let tmp = with_ext(path, ".tmp");
+    let tmp = temp_name(path, std::process::id());
     write_synced(&tmp, bytes)?;
     std::fs::rename(&tmp, path).map_err(|e| TokError::io(path, e))
+}
+
+fn temp_name(path: &Path, pid: u32) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{pid}"))
+}
+
+/// Removes the temps of `path` that a killed writer left; only for files with one writer.
+pub(crate) fn remove_stale_temps(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]

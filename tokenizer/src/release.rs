@@ -47,6 +47,10 @@ struct ReleaseJson<'a> {
 /// Writes the bundle into `dir` (created if missing).
 pub fn write_release(dir: &Path, r: &Release<'_>) -> Result<(), TokError> {
     std::fs::create_dir_all(dir).map_err(|e| TokError::io(dir, e))?;
+    // The release has one writer (the tokenizer job): temps here are a killed run's.
+    for f in ["tokenizer.json", "TOKENIZER_CARD.md", "release.json"] {
+        crate::megatron::remove_stale_temps(&dir.join(f));
+    }
     let specials = special_tokens(&r.outcome.tokenizer_json)?;
     let json = ReleaseJson {
         minga_version: env!("CARGO_PKG_VERSION"),
@@ -75,11 +79,12 @@ pub fn write_release(dir: &Path, r: &Release<'_>) -> Result<(), TokError> {
         &dir.join("tokenizer.json"),
         r.outcome.tokenizer_json.as_bytes(),
     )?;
-    write_atomic(&dir.join("release.json"), release.as_bytes())?;
     write_atomic(
         &dir.join("TOKENIZER_CARD.md"),
         card(r, &json.tokenizer_blake3, &json.special_tokens).as_bytes(),
-    )
+    )?;
+    // Last: `release.json` marks the bundle complete (a resumed run keeps a bundle that has it).
+    write_atomic(&dir.join("release.json"), release.as_bytes())
 }
 
 fn special_tokens(tokenizer_json: &str) -> Result<Vec<(u32, String)>, TokError> {

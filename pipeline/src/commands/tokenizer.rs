@@ -189,9 +189,14 @@ fn release_is_current(input: &Path, out: &Path, cfg: &TrainConfig) -> Result<boo
         return Ok(false);
     };
     let data = serde_json::to_value(training_manifests(input)?)?;
+    let tokenizer_intact = std::fs::read(out.join("tokenizer.json")).is_ok_and(|b| {
+        old.get("tokenizer_blake3").and_then(|v| v.as_str())
+            == Some(blake3::hash(&b).to_hex().as_str())
+    });
     Ok(old.get("data_manifests") == Some(&data)
         && old.get("config") == Some(&serde_json::to_value(cfg)?)
-        && out.join("tokenizer.json").exists())
+        && tokenizer_intact
+        && out.join("TOKENIZER_CARD.md").exists())
 }
 
 /// The document shards listed in the input stage's `_manifest.json` with their BLAKE3, keyed by

@@ -73,6 +73,9 @@ pub fn export_part(
     let started = now_utc();
     let name = part_name(part);
     let paths = PartPaths::for_writing(out, part);
+    for sub in [INDEX_DIR, STATS_DIR] {
+        crate::runner::remove_stale_temps(&out.join(sub), &name);
+    }
     let prefix = out.join(&name);
     let mut shard = ShardExport::create(&prefix, &job.encoder)?.batch_bytes(job.config.batch_bytes);
     let mut counters = BTreeMap::new();

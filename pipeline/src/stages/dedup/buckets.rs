@@ -35,7 +35,7 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
         }
         let m = run_table(table, &parts, &layout, &digest)
             .with_context(|| format!("dedup buckets: {}", table.name()))?;
-        m.write(&manifest)?;
+        Layout::write_step_manifest(&m, &manifest)?;
         ran += 1;
     }
     Ok(ran)

@@ -79,6 +79,6 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
         started,
         clock,
     );
-    m.write(&Layout::step_manifest(&layout.clusters(), MANIFEST))?;
+    Layout::write_step_manifest(&m, &Layout::step_manifest(&layout.clusters(), MANIFEST))?;
     Ok(m)
 }

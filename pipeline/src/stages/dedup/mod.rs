@@ -171,6 +171,16 @@ impl Layout {
             .join(format!("{}.bin", minga_manifests::part_name(part)))
     }
     /// `<step dir>/_parts/<name>.json`.
+    /// Writes a step manifest, first removing the temps of one a killed run left (each step
+    /// manifest has one writer).
+    pub fn write_step_manifest(m: &minga_manifests::PartManifest, path: &Path) -> Result<()> {
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+            crate::runner::remove_stale_temps(dir, &name.to_string_lossy());
+        }
+        m.write(path)?;
+        Ok(())
+    }
+
     pub fn step_manifest(step_dir: &Path, name: &str) -> PathBuf {
         step_dir
             .join(minga_manifests::PARTS_DIR)

@@ -65,6 +65,9 @@ impl RecordWriter {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        // Each record file has one writer (its part, band or step), so a temp of the same name
+        // is what a killed run left.
+        crate::runner::remove_stale_temps(dir, name);
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let f = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let mut out = BufWriter::with_capacity(1 << 20, f);

@@ -31,7 +31,7 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
         }
         let m = run_part(cfg, *part, path, &layout, &digest)
             .with_context(|| format!("dedup signatures: part {}", path.display()))?;
-        m.write(&manifest)?;
+        Layout::write_step_manifest(&m, &manifest)?;
         run.add(&m);
     }
     Ok(run)
