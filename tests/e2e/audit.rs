@@ -240,6 +240,44 @@ fn report_renders_in_headless_chromium() {
         html,
         "deterministic"
     );
+    // Licence selection: for each licence of the unrestricted card's terms table (and one that
+    // no document has), the restricted card keeps exactly its documents and counts the rest.
+    let stats = |dir: &Path| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).unwrap()).unwrap()
+    };
+    let full = stats(&out);
+    let all = full["total"]["docs"].as_u64().unwrap();
+    let mut per_licence: std::collections::BTreeMap<String, u64> = Default::default();
+    for t in full["terms"].as_array().unwrap() {
+        *per_licence
+            .entry(t["licence"].as_str().unwrap().to_string())
+            .or_default() += t["docs"].as_u64().unwrap();
+    }
+    per_licence.remove("-");
+    assert!(!per_licence.is_empty());
+    per_licence.insert("LicenseRef-none-such".into(), 0);
+    for (licence, kept) in per_licence {
+        let left_out = all - kept;
+        let dir = tmp.path().join(format!("card-{licence}"));
+        let o = run(
+            tmp.path(),
+            &[
+                "report",
+                "--workdir",
+                work.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--licence",
+                &licence,
+            ],
+        );
+        assert!(o.status.success());
+        let st = stats(&dir);
+        assert_eq!(st["total"]["docs"].as_u64(), Some(kept), "{licence}");
+        assert_eq!(st["other_licence_docs"].as_u64(), Some(left_out), "{licence}");
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(page.contains(&format!("Restricted to licences {licence}")));
+    }
     let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
         Command::new(c)
             .arg("--version")

@@ -13,6 +13,10 @@ pub struct ReportArgs {
     /// Output dir (default: <workdir>/report).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Describe only documents under this licence (repeatable), e.g. to publish the card of the
+    /// part of a corpus that is released. Documents without a licence are left out too.
+    #[arg(long = "licence", value_name = "L")]
+    pub licences: Vec<String>,
 }
 
 pub fn run(args: &ReportArgs) -> Result<()> {
@@ -20,7 +24,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| args.workdir.join("report"));
-    let page = crate::report::build(&args.workdir, &out)?;
+    let page = crate::report::build(&args.workdir, &out, &args.licences)?;
     eprintln!("report: {}", page.display());
     Ok(())
 }

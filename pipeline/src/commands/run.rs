@@ -312,7 +312,7 @@ fn export_step(ctx: &RunContext) -> Result<()> {
 /// The data card of everything the run wrote, last.
 fn report_step(ctx: &RunContext) -> Result<()> {
     let out = ctx.stage_dir("report");
-    let page = crate::report::build(&ctx.workdir, &out)?;
+    let page = crate::report::build(&ctx.workdir, &out, &[])?;
     eprintln!("report: {}", page.display());
     Ok(())
 }

@@ -59,15 +59,21 @@ pub struct Stats {
     /// Language -> fertility (tokens per word), from the tokenizer release.
     pub fertility: BTreeMap<String, f64>,
     pub terms: Vec<Terms>,
+    /// Licences the card was restricted to (empty: all).
+    pub licences: Vec<String>,
+    /// Kept documents left out of the card because their licence was not selected.
+    pub other_licence_docs: u64,
 }
 
 const TOKEN_COLUMNS: &[&str] = &["tokens", "token_count", "n_tokens", "num_tokens", "length"];
 
-/// Reads `workdir` into [`Stats`].
-pub fn collect(workdir: &Path) -> Result<Stats> {
+/// Reads `workdir` into [`Stats`]. With `licences`, only kept documents under one of them are
+/// described (the funnel stays the whole run's: removed documents are counted per stage).
+pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     let all = stages(workdir)?;
     let mut st = Stats {
         length_bins: vec![0; 24],
+        licences: licences.to_vec(),
         ..Stats::default()
     };
     for s in &all {
@@ -84,6 +90,12 @@ pub fn collect(workdir: &Path) -> Result<Stats> {
         let mut r = ShardReader::open(&path)?;
         while let Some((docs, cols)) = r.next_batch()? {
             for d in docs {
+                let selected = licences.is_empty()
+                    || d.licence.as_ref().is_some_and(|l| licences.contains(l));
+                if !selected {
+                    st.other_licence_docs += 1;
+                    continue;
+                }
                 let words = d.text.split_whitespace().count() as u64;
                 let toks = tokens.get(&d.id).copied().unwrap_or(0);
                 let g = classify(&d.text);

@@ -100,6 +100,15 @@ pub fn render(st: &Stats, title: &str) -> String {
         },
         esc(&st.final_stage)
     );
+    if !st.licences.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"warn\">Restricted to licences {}: {} kept documents under other \
+             licences are left out (the removal funnel covers the whole run).</p>",
+            esc(&st.licences.join(", ")),
+            fmt_num(st.other_licence_docs as f64)
+        );
+    }
     group_section(&mut s, "language", &st.by_lang, st);
     group_section(&mut s, "source", &st.by_source, st);
     group_section(&mut s, "country", &st.by_country, st);

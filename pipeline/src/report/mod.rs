@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-/// Writes `out/index.html` (and `out/stats.json`) for `workdir`; returns the page's path.
-pub fn build(workdir: &Path, out: &Path) -> Result<PathBuf> {
-    let stats = collect::collect(workdir)?;
+/// Writes `out/index.html` (and `out/stats.json`) for `workdir`, restricted to documents under
+/// `licences` when that is not empty; returns the page's path.
+pub fn build(workdir: &Path, out: &Path, licences: &[String]) -> Result<PathBuf> {
+    let stats = collect::collect(workdir, licences)?;
     let page = html::render(&stats, "minga data card");
     let path = out.join("index.html");
     minga_manifests::atomic_write(&path, page.as_bytes())?;
