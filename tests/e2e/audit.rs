@@ -135,6 +135,20 @@ fn audit_doc_follows_kept_and_removed_documents() {
     assert_eq!(t["stages"][0]["reason"], "ingest.binary_payload");
     let text = run(tmp.path(), &["audit", "doc", &png.doc.id, "--workdir", w]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("DROPPED: ingest.binary_payload"));
+    // A skipped record keeps where it is stored: its bytes are one gzip member holding it.
+    assert!(png.doc.source_length > 0);
+    let warc = std::fs::read(
+        crate::util::samples()
+            .join("web")
+            .join(&png.doc.source_file),
+    )
+    .unwrap();
+    let start = png.doc.source_offset as usize;
+    let member = &warc[start..start + png.doc.source_length as usize];
+    let mut record = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(member), &mut record).unwrap();
+    assert!(record.starts_with(b"WARC/"));
+    assert!(String::from_utf8_lossy(&record).contains("image/png"));
     // Unknown ids are an error.
     assert!(!run(tmp.path(), &["audit", "doc", "0000", "--workdir", w])
         .status
@@ -274,7 +288,11 @@ fn report_renders_in_headless_chromium() {
         assert!(o.status.success());
         let st = stats(&dir);
         assert_eq!(st["total"]["docs"].as_u64(), Some(kept), "{licence}");
-        assert_eq!(st["other_licence_docs"].as_u64(), Some(left_out), "{licence}");
+        assert_eq!(
+            st["other_licence_docs"].as_u64(),
+            Some(left_out),
+            "{licence}"
+        );
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains(&format!("Restricted to licences {licence}")));
     }

@@ -90,8 +90,8 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
         let mut r = ShardReader::open(&path)?;
         while let Some((docs, cols)) = r.next_batch()? {
             for d in docs {
-                let selected = licences.is_empty()
-                    || d.licence.as_ref().is_some_and(|l| licences.contains(l));
+                let selected =
+                    licences.is_empty() || d.licence.as_ref().is_some_and(|l| licences.contains(l));
                 if !selected {
                     st.other_licence_docs += 1;
                     continue;

@@ -297,6 +297,7 @@ impl Iterator for JsonlIter {
 fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset,
+        length: 0,
         reason: reason.to_string(),
         detail,
     })

@@ -45,6 +45,9 @@ pub enum SourceItem {
 pub struct Skip {
     /// Byte offset of the record (or of the place the reader gave up) in the file as stored.
     pub offset: u64,
+    /// Stored bytes of the skipped record when the reader framed it (WARC records skipped for
+    /// their content), 0 when it could not (broken gzip, unreadable line or file).
+    pub length: u64,
     /// `ingest.<why>`, e.g. `ingest.truncated_gzip`, `ingest.binary_payload`.
     pub reason: String,
     /// Human-readable detail for the warning and the ledger.

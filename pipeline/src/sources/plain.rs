@@ -221,6 +221,7 @@ fn html_charset(bytes: &[u8]) -> Option<String> {
 fn skip(reason: &str, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset: 0,
+        length: 0,
         reason: reason.to_string(),
         detail,
     })

@@ -105,6 +105,7 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
 fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset,
+        length: 0,
         reason: reason.to_string(),
         detail,
     })

@@ -440,6 +440,7 @@ impl WarcIter {
 fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset,
+        length: 0,
         reason: reason.into(),
         detail,
     })

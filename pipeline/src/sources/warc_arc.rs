@@ -65,6 +65,7 @@ impl WarcIter {
         self.gap_start = self.stream.pos();
         SourceItem::Skip(Skip {
             offset,
+            length: 0,
             reason: "ingest.bad_header".into(),
             detail,
         })

@@ -254,6 +254,7 @@ fn document(
 fn skip(rec: &Framed, reason: &'static str, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset: rec.offset,
+        length: rec.length,
         reason: reason.to_string(),
         detail,
     })

@@ -70,7 +70,7 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
 
 /// A ledger row for a record the reader skipped.
 pub fn skipped(origin: &Origin, s: Skip) -> (Document, Rejection) {
-    let doc = base(origin, s.offset, 0);
+    let doc = base(origin, s.offset, s.length);
     (doc, Rejection::new(s.reason, None, s.detail))
 }
 

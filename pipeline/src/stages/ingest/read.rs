@@ -55,6 +55,7 @@ pub fn open(
                     Ok(it) => it,
                     Err(e) => SourceItem::Skip(crate::sources::Skip {
                         offset: 0,
+                        length: 0,
                         reason: "ingest.read_error".into(),
                         detail: format!("{}: {e}", path.display()),
                     }),
