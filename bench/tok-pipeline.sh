@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The issue-8 measurement through the minga CLI (results: bench/RESULTS-tokst.md):
 #   1. a workdir built by `minga run` from ../shared/data: langid train text for all 21 labels (as
-#      jsonl, one line = one document) + conha19 TEI (spa) + Machado de Assis (por), through ingest
+#      jsonl, 20 sentences = one document) + conha19 TEI (spa) + Machado de Assis (por), through ingest
 #      and langid (and whatever document stages follow), then the default tokenizer and export;
 #   2. `minga tokenizer train` again on the last document stage with the held-out dev set and
 #      Llama 3 as reference, so the release card carries both;
@@ -22,8 +22,12 @@ data, out = sys.argv[1], sys.argv[2]
 with open(f"{out}/langid-train.jsonl", "w", encoding="utf-8") as f:
     for path in sorted(glob.glob(f"{data}/langid/train/*.txt")):
         label = os.path.basename(path)[:-4]
-        for i, line in enumerate(open(path, encoding="utf-8").read().splitlines()):
-            f.write(json.dumps({"id": f"{label}-{i}", "text": line}, ensure_ascii=False) + "\n")
+        lines = open(path, encoding="utf-8").read().splitlines()
+        # 20 sentences a document: one-sentence documents would all fail the quality rules'
+        # minimum length, and real crawls hold paragraphs, not lines.
+        for i in range(0, len(lines), 20):
+            text = "\n".join(lines[i : i + 20])
+            f.write(json.dumps({"id": f"{label}-{i}", "text": text}, ensure_ascii=False) + "\n")
 PY
 ABS_DATA=$(cd "$DATA" && pwd)
 cat > $OUT/pipeline.toml <<TOML

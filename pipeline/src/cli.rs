@@ -142,17 +142,43 @@ pub struct ExtractArgs {
 pub struct LangidArgs {
     #[command(subcommand)]
     pub command: Option<LangidCommand>,
-    /// Input stage dir (ingest output).
+    #[command(flatten)]
+    pub io: StageIo,
+}
+
+/// The flags of a document stage run on its own: `--in`, `--out`, `--config`, shard selection.
+#[derive(Debug, Args, Clone)]
+pub struct StageIo {
+    /// Input stage dir (the previous stage's output, with its `_manifest.json` once complete).
     #[arg(long = "in", value_name = "DIR")]
     pub input: Option<PathBuf>,
     /// Output dir.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Pipeline config whose [langid] section to use.
+    /// Pipeline config whose section of this stage to use ([langid], [dedup], [filter]; for filter a
+    /// calibrated thresholds file works too).
     #[arg(long)]
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub shards: ShardArgs,
+}
+
+impl StageIo {
+    /// `--in` and `--out`, or an error saying `usage`.
+    pub fn dirs(&self, usage: &str) -> anyhow::Result<(&PathBuf, &PathBuf)> {
+        match (&self.input, &self.out) {
+            (Some(i), Some(o)) => Ok((i, o)),
+            _ => anyhow::bail!("{usage}"),
+        }
+    }
+
+    /// Resume and shard selection as the runner takes them.
+    pub fn run_options(&self) -> anyhow::Result<crate::runner::RunOptions> {
+        Ok(crate::runner::RunOptions {
+            resume: self.shards.resume,
+            shards: crate::shard_spec(&self.shards)?,
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

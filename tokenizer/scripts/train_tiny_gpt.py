@@ -98,6 +98,13 @@ def build_model(torch, vocab, seq_len, d_model, layers, heads):
             self.ln = nn.LayerNorm(d_model)
             self.head = nn.Linear(d_model, vocab, bias=False)
             self.head.weight = self.tok.weight
+            # GPT-2 initialisation: with N(0, 1) embeddings tied to the output layer the first
+            # logits are ~sqrt(d_model) large and the loss starts far above ln(vocab).
+            for m in self.modules():
+                if isinstance(m, (nn.Linear, nn.Embedding)):
+                    nn.init.normal_(m.weight, mean=0.0, std=0.02)
+                if isinstance(m, nn.Linear) and m.bias is not None:
+                    nn.init.zeros_(m.bias)
 
         def forward(self, idx):
             pos = torch.arange(idx.shape[1], device=idx.device)
@@ -157,6 +164,7 @@ def main():
             print(f"step {step:5d}  loss {losses[-1]:.4f}  {time.time() - start:.1f} s", flush=True)
     tenth = max(1, len(losses) // 10)
     first, last = np.mean(losses[:tenth]), np.mean(losses[-tenth:])
+    print(f"ln(vocab) = {math.log(vocab):.4f} (the loss of a uniform guess)")
     print(f"{device}: mean loss first {tenth} steps {first:.4f} -> last {tenth} steps {last:.4f} ({'falling' if last < first else 'NOT falling'})")
 
 

@@ -1,12 +1,11 @@
 //! `minga dedup`: all four sub-stages locally, or one of them (`signatures`, `buckets`,
 //! `clusters`, `apply`) as a Slurm array task.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
-use crate::cli::ShardArgs;
 use crate::config::PipelineConfig;
 use crate::runner::{RunOptions, ShardSpec};
 use crate::stages::dedup::{apply, buckets, clusters, signatures, DedupConfig, STAGE};
@@ -20,21 +19,8 @@ pub struct DedupArgs {
     pub io: DedupIo,
 }
 
-/// Flags every dedup step takes.
-#[derive(Debug, Args, Clone)]
-pub struct DedupIo {
-    /// Input stage dir (the previous stage's output).
-    #[arg(long = "in", value_name = "DIR")]
-    pub input: Option<PathBuf>,
-    /// Output dir; working files go to DIR/_dedup.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Pipeline config whose [dedup] section to use.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub shards: ShardArgs,
-}
+/// Flags every dedup step takes (`--out` also holds the working files, in DIR/_dedup).
+pub type DedupIo = crate::cli::StageIo;
 
 #[derive(Debug, Subcommand)]
 pub enum DedupCommand {
@@ -58,17 +44,12 @@ pub fn run(args: &DedupArgs) -> Result<()> {
             | DedupCommand::Apply(io),
         ) => io,
     };
-    let (Some(input), Some(out)) = (&io.input, &io.out) else {
-        anyhow::bail!("minga dedup needs --in DIR --out DIR");
-    };
+    let (input, out) = io.dirs("minga dedup needs --in DIR --out DIR")?;
     let cfg = match &io.config {
         Some(p) => section(p)?,
         None => DedupConfig::default(),
     };
-    let opts = RunOptions {
-        resume: io.shards.resume,
-        shards: crate::shard_spec(&io.shards)?,
-    };
+    let opts = io.run_options()?;
     match &args.command {
         None => run_all(&cfg, input, out, opts.resume),
         Some(DedupCommand::Signatures(_)) => {

@@ -13,9 +13,8 @@ use minga_filters::quality::{
 };
 use minga_filters::urls::{UrlList, UrlPolicy};
 
-use crate::cli::ShardArgs;
 use crate::config::PipelineConfig;
-use crate::runner::{run_doc_stage, RunOptions};
+use crate::runner::run_doc_stage;
 use crate::stages::filter::{FilterConfig, FilterStage, ListFile, STAGE};
 
 #[derive(Debug, Args)]
@@ -23,20 +22,11 @@ use crate::stages::filter::{FilterConfig, FilterStage, ListFile, STAGE};
 pub struct FilterArgs {
     #[command(subcommand)]
     pub command: Option<FilterCommand>,
-    /// Input stage dir (langid output).
-    #[arg(long = "in", value_name = "DIR")]
-    pub input: Option<PathBuf>,
-    /// Output dir.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Pipeline config whose [filter] section to use (a calibrated thresholds file works too).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub io: crate::cli::StageIo,
     /// PII handling, overriding [filter] pii: redact (placeholders), tag (count only), off.
     #[arg(long)]
     pub pii: Option<PiiMode>,
-    #[command(flatten)]
-    pub shards: ShardArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,10 +65,10 @@ pub fn run(args: &FilterArgs) -> Result<()> {
     if let Some(FilterCommand::Calibrate(c)) = &args.command {
         return calibrate(c);
     }
-    let (Some(input), Some(output)) = (&args.input, &args.out) else {
-        bail!("minga filter needs --in DIR --out DIR (or the subcommand calibrate)");
-    };
-    let mut config = match &args.config {
+    let (input, output) = args
+        .io
+        .dirs("minga filter needs --in DIR --out DIR (or the subcommand calibrate)")?;
+    let mut config = match &args.io.config {
         Some(p) => section(p)?,
         None => FilterConfig::default(),
     };
@@ -86,10 +76,7 @@ pub fn run(args: &FilterArgs) -> Result<()> {
         config.pii = mode;
     }
     let stage = build_stage(config)?;
-    let opts = RunOptions {
-        resume: args.shards.resume,
-        shards: crate::shard_spec(&args.shards)?,
-    };
+    let opts = args.io.run_options()?;
     run_doc_stage(&stage, input, output, &opts)?.print(STAGE, output);
     Ok(())
 }

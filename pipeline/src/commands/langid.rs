@@ -8,7 +8,7 @@ use minga_filters::langid::{Model, TrainOptions};
 use super::lines::map_stdin_lines;
 use crate::cli::{LangidArgs, LangidCommand};
 use crate::config::PipelineConfig;
-use crate::runner::{run_doc_stage, RunOptions};
+use crate::runner::run_doc_stage;
 use crate::stages::langid::{LangidConfig, LangidStage, STAGE};
 
 pub fn run(args: &LangidArgs) -> Result<()> {
@@ -16,19 +16,15 @@ pub fn run(args: &LangidArgs) -> Result<()> {
         Some(LangidCommand::Train { data, out }) => train(data, out),
         Some(LangidCommand::Detect { jsonl, model }) => detect(*jsonl, model.as_deref()),
         None => {
-            let (Some(input), Some(output)) = (&args.input, &args.out) else {
-                bail!("minga langid needs --in DIR --out DIR (or a subcommand: train, detect)");
-            };
-            let config = match &args.config {
+            let (input, output) = args
+                .io
+                .dirs("minga langid needs --in DIR --out DIR (or a subcommand: train, detect)")?;
+            let config = match &args.io.config {
                 Some(p) => section(p)?,
                 None => LangidConfig::default(),
             };
             let stage = LangidStage::new(config)?;
-            let opts = RunOptions {
-                resume: args.shards.resume,
-                shards: crate::shard_spec(&args.shards)?,
-            };
-            run_doc_stage(&stage, input, output, &opts)?.print(STAGE, output);
+            run_doc_stage(&stage, input, output, &args.io.run_options()?)?.print(STAGE, output);
             Ok(())
         }
     }
