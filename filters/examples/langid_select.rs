@@ -8,7 +8,8 @@
 //! cargo run --release -p minga-filters --example langid_select -- ../shared/data/langid/train \
 //!     "max_order=5,bits=18,alpha=0.05" "max_order=4,bits=17"
 //! ```
-//! Keys: `min_order`, `max_order`, `bits`, `alpha`, `clamp`, `cross` (0/1), `calib` (1 in N).
+//! Keys: `min_order`, `max_order`, `bits`, `alpha`, `clamp`, `cross` (0/1), `fold` (0/1: drop combining marks),
+//! `calib` (1 in N).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -152,6 +153,7 @@ fn parse(cfg: &str) -> Result<TrainOptions, String> {
             "alpha" => o.alpha = v.parse().map_err(|e| bad(&e))?,
             "clamp" => o.clamp_nats = v.parse().map_err(|e| bad(&e))?,
             "cross" => o.cross_words = v == "1",
+            "fold" => o.fold_marks = v == "1",
             "calib" => o.calibration_every = v.parse().map_err(|e| bad(&e))?,
             _ => return Err(format!("unknown key {k}")),
         }

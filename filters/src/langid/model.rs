@@ -15,7 +15,7 @@
 
 use std::sync::OnceLock;
 
-use super::features::{normalise_word, FeatureSpec, Hasher, Words, MAX_ORDER};
+use super::features::{FeatureSpec, Hasher, Words, MAX_ORDER};
 use super::LangIdError;
 
 const MAGIC: &[u8; 8] = b"MINGALID";
@@ -141,7 +141,7 @@ impl Model {
         let order = Model::seen_order(self.spec);
         let (mut n, mut probes, mut known) = (0usize, 0usize, 0usize);
         for w in Words::new(text) {
-            normalise_word(&text[w], buf);
+            self.spec.word(&text[w], buf);
             hasher.word_hashes(buf, |k, x| {
                 n += 1;
                 self.add_bucket((x >> shift) as u32, acc);
@@ -186,7 +186,7 @@ impl Model {
         out.push(self.spec.min_order);
         out.push(self.spec.max_order);
         out.push(self.spec.bucket_bits);
-        out.push(u8::from(self.spec.cross_words));
+        out.push(u8::from(self.spec.cross_words) | u8::from(self.spec.fold_marks) << 1);
         out.extend_from_slice(&self.step.to_le_bytes());
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.extend_from_slice(&(n as u32).to_le_bytes());
@@ -231,6 +231,7 @@ impl Model {
             max_order: head[1],
             bucket_bits: head[2],
             cross_words: head[3] & 1 == 1,
+            fold_marks: head[3] & 2 == 2,
         };
         let bad_spec = spec.min_order == 0
             || spec.min_order > spec.max_order
@@ -349,6 +350,7 @@ mod tests {
             max_order: 3,
             bucket_bits: 8,
             cross_words: true,
+            fold_marks: false,
         };
         let rows: Vec<u8> = (0..256 * 3).map(|i| (i * 7 % 251) as u8).collect();
         let seen = (0..1u64 << (SEEN_BITS - 6))

@@ -9,7 +9,7 @@
 //! neighbours with the same label merge. The document's label is the one covering most bytes.
 
 use super::detect::{Detection, TextStats, UND};
-use super::features::{normalise_word, Hasher, Words};
+use super::features::{Hasher, Words};
 use super::model::Model;
 
 /// Switch costs (in calibrated nats) and span clean-up of [`label_document`].
@@ -147,7 +147,7 @@ fn word_scores(model: &Model, text: &str) -> (Vec<Word>, Vec<f32>) {
         if brk >= Break::Line {
             hasher.reset();
         }
-        normalise_word(&text[r.clone()], &mut buf);
+        model.spec.word(&text[r.clone()], &mut buf);
         acc.iter_mut().for_each(|a| *a = 0);
         hasher.word(&buf, |b| model.add_bucket(b, &mut acc));
         let latin = TextStats::of(&text[r.clone()]).is_latin();

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::features::{normalise_word, FeatureSpec, Hasher, Words, MAX_ORDER};
+use super::features::{FeatureSpec, Hasher, Words, MAX_ORDER};
 use super::model::{seen_bit, Model, SEEN_BITS};
 
 /// Hyper-parameters of [`Model::train`]. The defaults were chosen on a held-out split of the training
@@ -21,6 +21,8 @@ pub struct TrainOptions {
     pub bucket_bits: u8,
     /// Whether n-grams may span the space between two words (default true).
     pub cross_words: bool,
+    /// Whether features ignore combining marks (default true; see [`FeatureSpec::fold_marks`]).
+    pub fold_marks: bool,
     /// Additive (Lidstone) smoothing of the per-label bucket counts (default 0.02).
     pub alpha: f64,
     /// Largest per-bucket log-probability gap that is kept, in nats; it sets the quantisation step
@@ -38,6 +40,7 @@ impl Default for TrainOptions {
             max_order: 5,
             bucket_bits: 17,
             cross_words: true,
+            fold_marks: true,
             alpha: 0.02,
             clamp_nats: 10.0,
             calibration_every: 10,
@@ -54,6 +57,7 @@ impl TrainOptions {
             max_order,
             bucket_bits: self.bucket_bits.clamp(8, 26),
             cross_words: self.cross_words,
+            fold_marks: self.fold_marks,
         }
     }
 }
@@ -89,7 +93,7 @@ impl Counts {
         let mut n = 0u64;
         let mut hasher = Hasher::new(spec);
         for w in Words::new(line) {
-            normalise_word(&line[w], buf);
+            spec.word(&line[w], buf);
             hasher.word_hashes(buf, |k, x| {
                 let b = (x >> shift) as usize;
                 row[b] = row[b].saturating_add(1);
