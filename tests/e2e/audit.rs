@@ -237,18 +237,15 @@ fn report_renders_in_headless_chromium() {
     let html = std::fs::read_to_string(&page).expect("minga run writes the report");
     assert!(html.contains("<svg") && html.contains("Removal funnel") && html.contains("CC0-1.0"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+    // `minga report` into `out`, with extra flags.
+    let report = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["report", "--workdir", work.to_str().unwrap(), "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend(extra);
+        assert!(run(tmp.path(), &args).status.success());
+    };
     let out = tmp.path().join("card");
-    let o = run(
-        tmp.path(),
-        &[
-            "report",
-            "--workdir",
-            work.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success());
+    report(&out, &[]);
     assert_eq!(
         std::fs::read_to_string(out.join("index.html")).unwrap(),
         html,
@@ -273,19 +270,7 @@ fn report_renders_in_headless_chromium() {
     for (licence, kept) in per_licence {
         let left_out = all - kept;
         let dir = tmp.path().join(format!("card-{licence}"));
-        let o = run(
-            tmp.path(),
-            &[
-                "report",
-                "--workdir",
-                work.to_str().unwrap(),
-                "--out",
-                dir.to_str().unwrap(),
-                "--licence",
-                &licence,
-            ],
-        );
-        assert!(o.status.success());
+        report(&dir, &["--licence", &licence]);
         let st = stats(&dir);
         assert_eq!(st["total"]["docs"].as_u64(), Some(kept), "{licence}");
         assert_eq!(

@@ -79,6 +79,27 @@ fn run_fails(dir: &Path, cfg: &Path, work: &Path, path_part: &str, cause: &str) 
     stderr.into_owned()
 }
 
+/// Once the cause is fixed, `minga run --resume` completes and the workdir equals a clean run.
+fn resume_equals_clean(
+    dir: &Path,
+    cfg: &Path,
+    work: &Path,
+    clean: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    run_ok(
+        dir,
+        &[
+            "run",
+            cfg.to_str().unwrap(),
+            "--resume",
+            "--workdir",
+            work.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_same_files(&snapshot(work), clean);
+}
+
 fn clean_run(dir: &Path) -> (PathBuf, std::collections::BTreeMap<String, Vec<u8>>) {
     let cfg = samples_config(dir, 0.004);
     run_ok(
@@ -140,18 +161,7 @@ fn full_disk_fails_cleanly_and_resume_completes() {
         );
         assert_no_partial_files(&work);
         fs.remount(&format!("size={}", total * 4 + (1 << 20)));
-        run_ok(
-            t.path(),
-            &[
-                "run",
-                cfg.to_str().unwrap(),
-                "--resume",
-                "--workdir",
-                work.to_str().unwrap(),
-            ],
-            &[],
-        );
-        assert_same_files(&snapshot(&work), &clean);
+        resume_equals_clean(t.path(), &cfg, &work, &clean);
     }
     eprintln!("the disk filled in: {failed_in:?}");
     let mut stages = failed_in.clone();
@@ -187,16 +197,5 @@ fn read_only_workdir_fails_cleanly_and_resume_completes() {
     let _ = run_fails(t.path(), &cfg, &work, "mnt/wd/", "read-only");
     assert_eq!(snapshot(&work.join("ingest")), ingest_before);
     fs.remount("rw");
-    run_ok(
-        t.path(),
-        &[
-            "run",
-            cfg.to_str().unwrap(),
-            "--resume",
-            "--workdir",
-            work.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(snapshot(&work), clean);
+    resume_equals_clean(t.path(), &cfg, &work, &clean);
 }
