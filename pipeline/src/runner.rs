@@ -284,6 +284,39 @@ pub fn input_parts(input: &Path) -> Result<Vec<(usize, PathBuf)>> {
     Ok(parts)
 }
 
+/// BLAKE3 and size of an input shard, checked against the part manifest of the stage that wrote
+/// it (`<dir>/_parts/<name>.json`) when there is one. A shard changed since it was written is an
+/// error naming it, before any decoder sees it: a corrupted Parquet file can make the decoder
+/// abort the process (an allocation of 2^61 bytes found by fuzzing), which no error path catches.
+pub fn checked_input(path: &Path) -> Result<(String, u64)> {
+    let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Ok((blake3, bytes));
+    };
+    let name = name.to_string_lossy();
+    let Some(stem) = name.strip_suffix(".parquet") else {
+        return Ok((blake3, bytes));
+    };
+    let manifest = dir.join(PARTS_DIR).join(format!("{stem}.json"));
+    let Ok(m) = PartManifest::read(&manifest) else {
+        return Ok((blake3, bytes));
+    };
+    if let Some(o) = m.outputs.iter().find(|o| o.path == name) {
+        if o.blake3 != blake3 || o.bytes != bytes {
+            bail!(
+                "{} changed since its stage wrote it ({} bytes, BLAKE3 {}; {} records {} bytes,                  {}): rerun that stage for this part (`--resume` redoes it)",
+                path.display(),
+                bytes,
+                &blake3[..12.min(blake3.len())],
+                manifest.display(),
+                o.bytes,
+                &o.blake3[..12.min(o.blake3.len())]
+            );
+        }
+    }
+    Ok((blake3, bytes))
+}
+
 /// The parts this shard runs, and their total size in bytes (for the progress bar).
 pub fn select_parts(
     parts: &[(usize, PathBuf)],
@@ -316,7 +349,7 @@ pub fn run_doc_stage(
     let (selected, total_bytes) = select_parts(&parts, opts.shards);
     let progress = Progress::bytes(stage.name(), total_bytes);
     for (part, path) in selected {
-        let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+        let (blake3, bytes) = checked_input(path)?;
         let reader = ShardReader::open(path)?;
         let entry = FileEntry {
             path: path

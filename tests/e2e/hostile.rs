@@ -345,3 +345,48 @@ fn a_200_mb_record_is_skipped_within_the_bound() {
     assert_eq!(reason(t.path(), "ingest.record_too_large"), 1);
     assert_eq!(urls(t.path()).len(), 2);
 }
+
+/// A shard changed after its stage wrote it is refused before decoding. The replacement is the
+/// fuzzer's input that makes the Parquet decoder request 2^61 bytes and abort the process (no
+/// error path can catch that), so reaching the decoder would end in SIGABRT instead of an error.
+/// `minga run --resume` then rewrites the part from its input, as for any changed output.
+#[test]
+fn a_corrupted_input_shard_is_an_error_not_an_abort() {
+    let t = tempfile::tempdir().unwrap();
+    let cfg = samples_config(t.path(), 0.004);
+    let cfg = cfg.to_str().unwrap();
+    run_ok(t.path(), &["run", cfg, "--workdir", "w"], &[]);
+    let shard = t.path().join("w/langid/part-00000.parquet");
+    let original = std::fs::read(&shard).unwrap();
+    let crash = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../manifests/tests/data/fuzz-alloc-abort.parquet"
+    );
+    std::fs::copy(crash, &shard).unwrap();
+    let out = minga()
+        .current_dir(t.path())
+        .args(["filter", "--in", "w/langid", "--out", "w/filter2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("langid/part-00000.parquet changed since its stage wrote it"),
+        "{stderr}"
+    );
+    let verify = |ok: bool| {
+        let out = minga()
+            .current_dir(t.path())
+            .args(["audit", "verify", "--workdir", "w"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.success(), ok, "{out:?}");
+        if !ok {
+            assert!(String::from_utf8_lossy(&out.stdout).contains("part-00000.parquet"));
+        }
+    };
+    verify(false);
+    run_ok(t.path(), &["run", cfg, "--workdir", "w", "--resume"], &[]);
+    assert_eq!(std::fs::read(&shard).unwrap(), original);
+    verify(true);
+}

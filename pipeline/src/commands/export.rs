@@ -122,7 +122,7 @@ pub fn run_export(
     let progress = Progress::bytes(STAGE, total);
     let mut run = StageRun::default();
     for (part, path) in selected {
-        let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+        let (blake3, bytes) = crate::runner::checked_input(path)?;
         let entry = FileEntry {
             path: path
                 .file_name()

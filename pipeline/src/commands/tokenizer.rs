@@ -249,6 +249,7 @@ impl ShardCorpus {
 impl Corpus for ShardCorpus {
     fn for_each_doc(&mut self, sink: &mut dyn FnMut(&str, &str)) -> Result<(), TokError> {
         for p in &self.parts {
+            crate::runner::checked_input(p).map_err(|e| TokError::Corpus(format!("{e:#}")))?;
             let mut r = ShardReader::open(p).map_err(|e| TokError::Corpus(e.to_string()))?;
             while let Some((docs, _)) = r
                 .next_batch()

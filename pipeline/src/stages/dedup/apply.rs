@@ -36,7 +36,7 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
     }
     let mut run = StageRun::default();
     for (part, path) in parts.iter().filter(|(p, _)| opts.shards.selects(*p)) {
-        let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+        let (blake3, bytes) = crate::runner::checked_input(path)?;
         let reader = ShardReader::open(path)?;
         let entry = FileEntry {
             path: part_name(*part) + ".parquet",

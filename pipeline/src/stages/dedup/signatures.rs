@@ -88,6 +88,7 @@ fn run_part(
     let tables = cfg.tables();
     let mut rows: Vec<Vec<BandEntry>> = vec![Vec::new(); tables.len()];
     let mut counters = Counters::new();
+    crate::runner::checked_input(path)?;
     let mut reader = ShardReader::open(path)?;
     let mut next_row: u32 = 0;
     while let Some((docs, cols)) = reader.next_batch()? {
