@@ -4,6 +4,12 @@
 use clap::Parser;
 
 fn main() {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`minga status | head`) would be an
+    // error on every later line; the default action ends the process quietly instead.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::panic::set_hook(Box::new(|info| {
         eprintln!("minga: internal error (a bug, please report it): {info}");
     }));

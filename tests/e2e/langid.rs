@@ -152,3 +152,24 @@ fn pii_redact_replaces_identifiers_and_keeps_numbers_that_are_not() {
     );
     assert_eq!(pipe(&["pii", "redact", "--mode", "tag"], input), input);
 }
+
+/// Output into a pipe closed early (`| head -1`) ends minga quietly (SIGPIPE), not with an error
+/// or a panic report.
+#[test]
+fn a_closed_output_pipe_is_not_an_internal_error() {
+    let t = tempfile::tempdir().unwrap();
+    let err = t.path().join("stderr.txt");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "yes 'allin p'\\''unchay' | head -200000 | '{}' langid detect 2>'{}' | head -1",
+            env!("CARGO_BIN_EXE_minga"),
+            err.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "que");
+    let stderr = std::fs::read_to_string(&err).unwrap();
+    // Neither a panic report nor "error: Broken pipe": the reader chose to stop.
+    assert!(stderr.trim().is_empty(), "{stderr}");
+}

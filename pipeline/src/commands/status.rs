@@ -42,14 +42,22 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         None => None,
     };
     println!(
-        "{:<12} {:>11} {:>12} {:>10}  state",
+        "{:<17} {:>11} {:>12} {:>10}  state",
         "stage", "parts", "documents", "MB"
     );
     let mut incomplete = false;
     for stage in STAGES {
         let out = args.workdir.join(stage.out);
-        let total = match (&ctx, stage.kind) {
-            (Some(c), StageKind::PerPart) => expected_parts(c, stage)?,
+        let total = match (&ctx, stage.kind, stage.input) {
+            (Some(c), StageKind::PerPart, _) => expected_parts(c, stage)?,
+            // Without the config, a complete input stage still tells how many parts follow.
+            (None, StageKind::PerPart, Some(input)) => {
+                let dir = args.workdir.join(input);
+                match dir.join(minga_manifests::MANIFEST_FILE).exists() {
+                    true => Some(minga_manifests::list_parts(&dir)?.len()),
+                    false => None,
+                }
+            }
             _ => None,
         };
         let (done, docs, bytes) = progress(&out.join(stage.parts_dir))?;
@@ -85,12 +93,13 @@ pub fn run(args: &StatusArgs) -> Result<()> {
             "waiting for its input".to_string()
         };
         incomplete |= !complete;
-        let parts = match total {
-            Some(t) => format!("{done}/{t}"),
-            None => format!("{done}/?"),
+        let parts = match (total, stage.kind) {
+            (_, StageKind::Reduce) => "-".to_string(),
+            (Some(t), _) => format!("{done}/{t}"),
+            (None, _) => format!("{done}/?"),
         };
         println!(
-            "{:<12} {parts:>11} {docs:>12} {:>10.2}  {state}",
+            "{:<17} {parts:>11} {docs:>12} {:>10.2}  {state}",
             stage.name,
             bytes as f64 / 1e6
         );
