@@ -49,6 +49,11 @@ impl Sink {
         if self.pending > 0 && !self.out.is_empty() {
             let keep = self.out.trim_end_matches([' ', '\t']).len();
             self.out.truncate(keep);
+            // An open heading that began inside the trimmed spaces begins where they were cut:
+            // its recorded start must stay a char boundary of what is written next.
+            if let Some((_, start, _)) = &mut self.heading {
+                *start = (*start).min(keep);
+            }
             self.out
                 .push_str(if self.pending == PARA { "\n\n" } else { "\n" });
         }
