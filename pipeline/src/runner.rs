@@ -317,6 +317,22 @@ pub fn checked_input(path: &Path) -> Result<(String, u64)> {
     Ok((blake3, bytes))
 }
 
+/// An input shard, checked ([`checked_input`]) and opened, with its manifest entry.
+pub fn open_input(path: &Path) -> Result<(ShardReader, FileEntry)> {
+    let (blake3, bytes) = checked_input(path)?;
+    let reader = ShardReader::open(path)?;
+    let entry = FileEntry {
+        path: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes,
+        rows: reader.rows(),
+        blake3,
+    };
+    Ok((reader, entry))
+}
+
 /// The parts this shard runs, and their total size in bytes (for the progress bar).
 pub fn select_parts(
     parts: &[(usize, PathBuf)],
@@ -349,17 +365,8 @@ pub fn run_doc_stage(
     let (selected, total_bytes) = select_parts(&parts, opts.shards);
     let progress = Progress::bytes(stage.name(), total_bytes);
     for (part, path) in selected {
-        let (blake3, bytes) = checked_input(path)?;
-        let reader = ShardReader::open(path)?;
-        let entry = FileEntry {
-            path: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            bytes,
-            rows: reader.rows(),
-            blake3,
-        };
+        let (reader, entry) = open_input(path)?;
+        let bytes = entry.bytes;
         let in_digest = input_digest(std::slice::from_ref(&entry));
         if opts.resume && part_is_done(output, *part, &config_digest, &in_digest) {
             run.parts_skipped += 1;

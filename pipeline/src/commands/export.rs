@@ -122,16 +122,8 @@ pub fn run_export(
     let progress = Progress::bytes(STAGE, total);
     let mut run = StageRun::default();
     for (part, path) in selected {
-        let (blake3, bytes) = crate::runner::checked_input(path)?;
-        let entry = FileEntry {
-            path: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            bytes,
-            rows: ShardReader::open(path)?.rows(),
-            blake3,
-        };
+        let (_, entry) = crate::runner::open_input(path)?;
+        let bytes = entry.bytes;
         let in_digest = input_digest(std::slice::from_ref(&entry));
         if opts.resume && part_is_done(out, *part, &config_digest, &in_digest) {
             run.parts_skipped += 1;
