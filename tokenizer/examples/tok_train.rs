@@ -1,12 +1,13 @@
 //! Benchmark driver: trains a tokenizer on plain-text files, one document per line.
 //!
-//! `tok_train OUT.json VOCAB ALPHA LANG=FILE [LANG=FILE ...]` — prints seconds and the language mix.
-//! `TOK_MAX_REPEAT` and `TOK_SAMPLE_BYTES` override those settings.
+//! `tok_train OUT.json VOCAB ALPHA LANG[:SOURCE]=FILE ...` — prints seconds and the language mix.
+//! SOURCE defaults to the file name. `TOK_MAX_REPEAT`, `TOK_SOURCE_ALPHA` and `TOK_SAMPLE_BYTES`
+//! override those settings.
 
 use std::io::BufRead;
 use std::time::Instant;
 
-use minga_tokenizer::{train, TokError, TrainConfig};
+use minga_tokenizer::{train, CorpusDoc, TokError, TrainConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,24 +23,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(v) = std::env::var("TOK_MAX_REPEAT") {
         cfg.max_repeat = v.parse()?;
     }
+    if let Ok(v) = std::env::var("TOK_SOURCE_ALPHA") {
+        cfg.source_alpha = v.parse()?;
+    }
     if let Ok(v) = std::env::var("TOK_SAMPLE_BYTES") {
         cfg.sample_bytes = Some(v.parse()?);
     }
-    let inputs: Vec<(String, String)> = args[3..]
+    let inputs: Vec<(String, String, String)> = args[3..]
         .iter()
         .map(|a| {
-            a.split_once('=')
-                .map(|(l, p)| (l.to_string(), p.to_string()))
-                .ok_or("expected LANG=FILE")
+            let (key, path) = a.split_once('=').ok_or("expected LANG[:SOURCE]=FILE")?;
+            let (lang, source) = key.split_once(':').unwrap_or((key, path));
+            Ok::<_, &str>((lang.to_string(), source.to_string(), path.to_string()))
         })
         .collect::<Result<_, _>>()?;
-    let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
-        for (lang, path) in &inputs {
+    let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
+        for (lang, source, path) in &inputs {
             let file =
                 std::fs::File::open(path).map_err(|e| TokError::Corpus(format!("{path}: {e}")))?;
             for line in std::io::BufReader::with_capacity(1 << 20, file).lines() {
                 let line = line.map_err(|e| TokError::Corpus(format!("{path}: {e}")))?;
-                sink(lang, &line);
+                sink(CorpusDoc {
+                    lang,
+                    source,
+                    text: &line,
+                });
             }
         }
         Ok(())

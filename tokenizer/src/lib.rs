@@ -29,8 +29,8 @@ pub use export::{ExportConfig, ExportStats, ShardExport, ShardStats, Tally};
 pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
 pub use pretok::{nfc, split_words, split_words_regex, SPLIT_PATTERN};
 pub use release::{write_release, Release};
-pub use sampling::{LanguageMix, LanguageShare, SamplingPlan};
+pub use sampling::{LanguageMix, LanguageShare, SamplingPlan, SourceShare, Temperature};
 pub use train::{
-    default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, TrainConfig,
+    default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, CorpusDoc, TrainConfig,
     TrainOutcome, TrainTimings, EOD_TOKEN,
 };

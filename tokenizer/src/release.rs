@@ -138,15 +138,21 @@ fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
         "- Megatron shards made with it store ids as {dtype}.\n\n"
     ));
     s.push_str(
-        "## Training mix\n\n| lang | bytes seen | rate | share of sample |\n|---|---:|---:|---:|\n",
+        "## Training mix\n\n| lang | bytes seen | rate | share of sample | rate per source |\n|---|---:|---:|---:|---|\n",
     );
     let shares = r.outcome.mix.sampled_shares();
     for (lang, m) in &r.outcome.mix.languages {
+        let per_source: Vec<String> = m
+            .sources
+            .iter()
+            .map(|(src, v)| format!("{src} {:.3}", v.rate))
+            .collect();
         s.push_str(&format!(
-            "| {lang} | {} | {:.3} | {:.2}% |\n",
+            "| {lang} | {} | {:.3} | {:.2}% | {} |\n",
             m.bytes_seen,
             m.rate,
-            100.0 * shares.get(lang).copied().unwrap_or(0.0)
+            100.0 * shares.get(lang).copied().unwrap_or(0.0),
+            per_source.join(", ")
         ));
     }
     if let Some(eval) = r.eval {
@@ -175,7 +181,7 @@ mod tests {
             ..TrainConfig::default()
         };
         let mut mix = LanguageMix::default();
-        mix.observe("grn", 100);
+        mix.observe("grn", "test", 100);
         let outcome = TrainOutcome {
             tokenizer_json: json.clone(),
             mix,

@@ -1,21 +1,27 @@
-//! Language-balanced sampling by temperature.
+//! Language-balanced sampling by temperature, over languages and, within each, over sources.
 //!
-//! Pass 1 counts the UTF-8 bytes `n_l` of each language `l` ([`LanguageMix`]). The target share of
-//! language `l` in the training sample is
+//! Pass 1 counts the UTF-8 bytes `n_l` of each language `l` and `n_ls` of each source `s` of it
+//! ([`LanguageMix`]). The target share of language `l` in the training sample, and of source `s`
+//! within it, are
 //!
 //! ```text
-//! q_l = n_l^α / Σ_m n_m^α
+//! q_l = n_l^α / Σ_m n_m^α        q_s|l = n_ls^β / Σ_t n_lt^β
 //! ```
 //!
-//! (α = 1: natural proportions; α = 0: every language the same size). The sample has `T` bytes in
-//! all (`sample_bytes`, default the corpus size `Σ n_l`), so language `l` is drawn at the rate
-//! `r_l = min(q_l · T / n_l, max_repeat)`: below 1 it is down-sampled, above 1 it is repeated.
+//! (α = 1: natural proportions; α = 0: every language the same size; β, `source_alpha`, likewise
+//! for the sources of one language). The sample has `T` bytes in all (`sample_bytes`, default the
+//! corpus size `Σ n_l`), so source `s` of language `l` is drawn at the rate
+//! `r_ls = min(q_l · q_s|l · T / n_ls, max_repeat)`: below 1 it is down-sampled, above 1 repeated.
 //!
-//! A document of language `l` enters the sample with the integer weight
-//! `⌊r_l⌋ + [u < frac(r_l)]`, where `u ∈ [0, 1)` is xxh3-64 of its text, seeded with `seed` and the
-//! language label. The draw depends only on the document itself, never on its position or on the
-//! thread that sees it, so the sample is the same for any order, sharding and thread count, and in
-//! expectation language `l` contributes `r_l · n_l` bytes.
+//! Why sources too: one large collection (a novel corpus, a single crawl dump) would otherwise set
+//! the merges of its language by itself, and its register (19th-century prose, legal text) is not
+//! the language as users write it. With β < 1 the other sources of the language keep a voice.
+//!
+//! A document enters the sample with the integer weight `⌊r⌋ + [u < frac(r)]`, where `u ∈ [0, 1)`
+//! is xxh3-64 of its text, seeded with `seed` and the language label. The draw depends only on the
+//! document itself, never on its position or on the thread that sees it, so the sample is the same
+//! for any order, sharding and thread count, and in expectation source `s` of `l` contributes
+//! `r_ls · n_ls` bytes.
 
 use std::collections::BTreeMap;
 
@@ -32,20 +38,42 @@ pub struct LanguageMix {
 pub struct LanguageShare {
     pub docs_seen: u64,
     pub bytes_seen: u64,
-    /// Sampling rate `r_l` (expected copies of each document).
+    /// Sampling rate `r_l` (expected copies of each byte of the language, over its sources).
     pub rate: f64,
     /// Documents drawn, counting repeats.
     pub docs_sampled: u64,
     /// Bytes drawn, counting repeats.
     pub bytes_sampled: u64,
+    /// Bytes seen per source of the language.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceShare>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceShare {
+    pub bytes_seen: u64,
+    /// Sampling rate `r_ls` of this source.
+    pub rate: f64,
 }
 
 impl LanguageMix {
     /// Records one document of pass 1.
-    pub fn observe(&mut self, lang: &str, bytes: usize) {
+    pub fn observe(&mut self, lang: &str, source: &str, bytes: usize) {
         let share = self.entry(lang);
         share.docs_seen += 1;
         share.bytes_seen += bytes as u64;
+        match share.sources.get_mut(source) {
+            Some(s) => s.bytes_seen += bytes as u64,
+            None => {
+                share.sources.insert(
+                    source.to_string(),
+                    SourceShare {
+                        bytes_seen: bytes as u64,
+                        rate: 0.0,
+                    },
+                );
+            }
+        }
     }
 
     fn entry(&mut self, lang: &str) -> &mut LanguageShare {
@@ -77,52 +105,93 @@ impl LanguageMix {
     }
 }
 
-/// The per-language rates computed from a [`LanguageMix`], and the seeded per-document draw.
+/// The per-source rates computed from a [`LanguageMix`], and the seeded per-document draw.
 #[derive(Debug, Clone)]
 pub struct SamplingPlan {
-    rates: BTreeMap<String, f64>,
+    /// Language → source → `r_ls`.
+    rates: BTreeMap<String, BTreeMap<String, f64>>,
     seed: u64,
 }
 
+/// The temperatures and budget of a [`SamplingPlan`].
+#[derive(Debug, Clone, Copy)]
+pub struct Temperature {
+    /// α ≥ 0, over languages.
+    pub alpha: f64,
+    /// β ≥ 0, over the sources of one language.
+    pub source_alpha: f64,
+    /// `T`; None: the corpus size.
+    pub sample_bytes: Option<u64>,
+    /// Cap on every rate.
+    pub max_repeat: f64,
+}
+
+/// `q_k = n_k^a / Σ n^a` over the non-empty sizes; 0 for an empty one.
+fn shares<'a>(
+    sizes: impl Iterator<Item = (&'a String, u64)> + Clone,
+    a: f64,
+) -> BTreeMap<&'a str, f64> {
+    let norm: f64 = sizes
+        .clone()
+        .filter(|(_, n)| *n > 0)
+        .map(|(_, n)| (n as f64).powf(a))
+        .sum();
+    sizes
+        .map(|(k, n)| {
+            let q = if n > 0 {
+                (n as f64).powf(a) / norm
+            } else {
+                0.0
+            };
+            (k.as_str(), q)
+        })
+        .collect()
+}
+
 impl SamplingPlan {
-    /// `alpha` ≥ 0; `sample_bytes` = `T` (None: the corpus size); `max_repeat` caps `r_l`.
-    pub fn new(
-        mix: &LanguageMix,
-        alpha: f64,
-        sample_bytes: Option<u64>,
-        max_repeat: f64,
-        seed: u64,
-    ) -> Self {
-        let total = sample_bytes.unwrap_or_else(|| mix.bytes_seen()) as f64;
-        let present = mix.languages.iter().filter(|(_, s)| s.bytes_seen > 0);
-        let norm: f64 = present
-            .map(|(_, s)| (s.bytes_seen as f64).powf(alpha))
-            .sum();
-        // A language seen only in empty documents has rate 0: nothing of it to draw.
+    pub fn new(mix: &LanguageMix, t: Temperature, seed: u64) -> Self {
+        let total = t.sample_bytes.unwrap_or_else(|| mix.bytes_seen()) as f64;
+        let q_lang = shares(
+            mix.languages.iter().map(|(l, s)| (l, s.bytes_seen)),
+            t.alpha,
+        );
         let rates = mix
             .languages
             .iter()
-            .map(|(lang, s)| {
-                let n = s.bytes_seen as f64;
-                let rate = if n > 0.0 {
-                    (n.powf(alpha) / norm * total / n).min(max_repeat)
-                } else {
-                    0.0
-                };
-                (lang.clone(), rate)
+            .map(|(lang, share)| {
+                let q_l = q_lang[lang.as_str()];
+                let q_src = shares(
+                    share.sources.iter().map(|(s, v)| (s, v.bytes_seen)),
+                    t.source_alpha,
+                );
+                // A source seen only in empty documents has rate 0: nothing of it to draw.
+                let per_source = share
+                    .sources
+                    .iter()
+                    .map(|(src, s)| {
+                        let n = s.bytes_seen as f64;
+                        let rate = if n > 0.0 {
+                            (q_l * q_src[src.as_str()] * total / n).min(t.max_repeat)
+                        } else {
+                            0.0
+                        };
+                        (src.clone(), rate)
+                    })
+                    .collect();
+                (lang.clone(), per_source)
             })
             .collect();
         SamplingPlan { rates, seed }
     }
 
-    /// The rate `r_l` of a language; None when pass 1 did not see it.
-    pub fn rate(&self, lang: &str) -> Option<f64> {
-        self.rates.get(lang).copied()
+    /// The rate `r_ls` of one source of a language; None when pass 1 did not see it.
+    pub fn rate(&self, lang: &str, source: &str) -> Option<f64> {
+        self.rates.get(lang)?.get(source).copied()
     }
 
     /// How many copies of this document go into the sample (0 = left out).
-    pub fn weight(&self, lang: &str, text: &str) -> Option<u64> {
-        let rate = self.rate(lang)?;
+    pub fn weight(&self, lang: &str, source: &str, text: &str) -> Option<u64> {
+        let rate = self.rate(lang, source)?;
         let whole = rate.floor();
         let frac = rate - whole;
         let seed = self.seed ^ xxh3_64_with_seed(lang.as_bytes(), crate::hash::SEED);
@@ -131,10 +200,20 @@ impl SamplingPlan {
         Some(whole as u64 + u64::from(u < frac))
     }
 
-    /// Writes the rates into `mix` (for the release record).
+    /// Writes the rates into `mix` (for the release record): per source, and per language the
+    /// byte-weighted mean over its sources.
     pub fn annotate(&self, mix: &mut LanguageMix) {
         for (lang, share) in mix.languages.iter_mut() {
-            share.rate = self.rates.get(lang).copied().unwrap_or(0.0);
+            let mut drawn = 0.0;
+            for (src, s) in share.sources.iter_mut() {
+                s.rate = self.rate(lang, src).unwrap_or(0.0);
+                drawn += s.rate * s.bytes_seen as f64;
+            }
+            share.rate = if share.bytes_seen > 0 {
+                drawn / share.bytes_seen as f64
+            } else {
+                0.0
+            };
         }
     }
 
@@ -150,10 +229,56 @@ impl SamplingPlan {
 mod tests {
     use super::*;
 
+    fn plan_of(
+        m: &LanguageMix,
+        alpha: f64,
+        sample_bytes: Option<u64>,
+        max_repeat: f64,
+        seed: u64,
+    ) -> SamplingPlan {
+        let t = Temperature {
+            alpha,
+            source_alpha: 1.0,
+            sample_bytes,
+            max_repeat,
+        };
+        SamplingPlan::new(m, t, seed)
+    }
+
+    #[test]
+    fn sources_of_a_language_share_its_budget_by_their_own_temperature() {
+        // spa: a 9 MB novel corpus and a 1 MB news source; que 1 MB. α = 1 keeps spa at 10/11 of
+        // T = 11 MB; β = 0 splits it evenly: 5 MB each (rates 5/9 and 5), β = 1 keeps 9:1.
+        let mut m = LanguageMix::default();
+        m.observe("spa", "novels", 9_000_000);
+        m.observe("spa", "news", 1_000_000);
+        m.observe("que", "web", 1_000_000);
+        let t = |source_alpha| Temperature {
+            alpha: 1.0,
+            source_alpha,
+            sample_bytes: None,
+            max_repeat: 16.0,
+        };
+        let even = SamplingPlan::new(&m, t(0.0), 7);
+        assert!((even.rate("spa", "novels").unwrap() - 5.0 / 9.0).abs() < 1e-9);
+        assert!((even.rate("spa", "news").unwrap() - 5.0).abs() < 1e-9);
+        assert!((even.rate("que", "web").unwrap() - 1.0).abs() < 1e-9);
+        let natural = SamplingPlan::new(&m, t(1.0), 7);
+        assert!((natural.rate("spa", "novels").unwrap() - 1.0).abs() < 1e-9);
+        assert!((natural.rate("spa", "news").unwrap() - 1.0).abs() < 1e-9);
+        assert_eq!(natural.rate("spa", "web"), None);
+        // The release record: per source, and the byte-weighted mean per language (1.0 here).
+        let mut annotated = m.clone();
+        even.annotate(&mut annotated);
+        let spa = &annotated.languages["spa"];
+        assert!((spa.sources["news"].rate - 5.0).abs() < 1e-9);
+        assert!((spa.rate - 1.0).abs() < 1e-9);
+    }
+
     fn mix(sizes: &[(&str, u64)]) -> LanguageMix {
         let mut m = LanguageMix::default();
         for (l, n) in sizes {
-            m.observe(l, *n as usize);
+            m.observe(l, "web", *n as usize);
         }
         m
     }
@@ -163,32 +288,35 @@ mod tests {
         // spa 8 MB, que 1 MB, α = 1/3: n^α = 200 and 100, so q = 2/3 and 1/3 of T = 9 MB:
         // spa gets 6 MB (rate 0.75), que 3 MB (rate 3).
         let m = mix(&[("spa", 8_000_000), ("que", 1_000_000)]);
-        let plan = SamplingPlan::new(&m, 1.0 / 3.0, None, 100.0, 7);
-        assert!((plan.rate("spa").unwrap() - 0.75).abs() < 1e-9);
-        assert!((plan.rate("que").unwrap() - 3.0).abs() < 1e-9);
+        let plan = plan_of(&m, 1.0 / 3.0, None, 100.0, 7);
+        assert!((plan.rate("spa", "web").unwrap() - 0.75).abs() < 1e-9);
+        assert!((plan.rate("que", "web").unwrap() - 3.0).abs() < 1e-9);
         // α = 1 keeps natural proportions; α = 0 makes languages equal (4.5 MB each).
-        let natural = SamplingPlan::new(&m, 1.0, None, 100.0, 7);
-        assert!((natural.rate("spa").unwrap() - 1.0).abs() < 1e-9);
-        let flat = SamplingPlan::new(&m, 0.0, None, 100.0, 7);
-        assert!((flat.rate("que").unwrap() - 4.5).abs() < 1e-9);
+        let natural = plan_of(&m, 1.0, None, 100.0, 7);
+        assert!((natural.rate("spa", "web").unwrap() - 1.0).abs() < 1e-9);
+        let flat = plan_of(&m, 0.0, None, 100.0, 7);
+        assert!((flat.rate("que", "web").unwrap() - 4.5).abs() < 1e-9);
         // The repeat cap and an explicit budget.
-        let capped = SamplingPlan::new(&m, 0.0, None, 2.0, 7);
-        assert_eq!(capped.rate("que"), Some(2.0));
-        let small = SamplingPlan::new(&m, 1.0, Some(900_000), 100.0, 7);
-        assert!((small.rate("que").unwrap() - 0.1).abs() < 1e-9);
-        assert!((small.rate("spa").unwrap() - 0.1).abs() < 1e-9);
-        assert_eq!(small.rate("grn"), None);
+        let capped = plan_of(&m, 0.0, None, 2.0, 7);
+        assert_eq!(capped.rate("que", "web"), Some(2.0));
+        let small = plan_of(&m, 1.0, Some(900_000), 100.0, 7);
+        assert!((small.rate("que", "web").unwrap() - 0.1).abs() < 1e-9);
+        assert!((small.rate("spa", "web").unwrap() - 0.1).abs() < 1e-9);
+        assert_eq!(small.rate("grn", "web"), None);
     }
 
     #[test]
     fn draw_is_seeded_and_matches_the_rate() {
         let m = mix(&[("spa", 1000), ("grn", 10)]);
-        let plan = SamplingPlan::new(&m, 0.5, Some(300), 100.0, 42);
-        let r = plan.rate("spa").unwrap();
+        let plan = plan_of(&m, 0.5, Some(300), 100.0, 42);
+        let r = plan.rate("spa", "web").unwrap();
         let docs: Vec<String> = (0..20_000)
             .map(|i| format!("Oración número {i}."))
             .collect();
-        let kept: u64 = docs.iter().map(|d| plan.weight("spa", d).unwrap()).sum();
+        let kept: u64 = docs
+            .iter()
+            .map(|d| plan.weight("spa", "web", d).unwrap())
+            .sum();
         let expected = r * docs.len() as f64;
         assert!(
             (kept as f64 - expected).abs() < 4.0 * expected.sqrt(),
@@ -198,24 +326,26 @@ mod tests {
         let again: u64 = docs
             .iter()
             .rev()
-            .map(|d| plan.weight("spa", d).unwrap())
+            .map(|d| plan.weight("spa", "web", d).unwrap())
             .sum();
         assert_eq!(kept, again);
-        let other = SamplingPlan::new(&m, 0.5, Some(300), 100.0, 43);
+        let other = plan_of(&m, 0.5, Some(300), 100.0, 43);
         let picks = |p: &SamplingPlan| -> Vec<u64> {
-            docs.iter().map(|d| p.weight("spa", d).unwrap()).collect()
+            docs.iter()
+                .map(|d| p.weight("spa", "web", d).unwrap())
+                .collect()
         };
         assert_ne!(picks(&plan), picks(&other));
         // A repeated language gets ⌊r⌋ or ⌈r⌉ copies.
-        let rg = plan.rate("grn").unwrap();
+        let rg = plan.rate("grn", "web").unwrap();
         assert!(rg > 1.0);
-        let w = plan.weight("grn", "Mba'éichapa").unwrap();
+        let w = plan.weight("grn", "web", "Mba'éichapa").unwrap();
         assert!(w == rg.floor() as u64 || w == rg.ceil() as u64);
-        assert_eq!(plan.weight("que", "Allillanchu"), None);
+        assert_eq!(plan.weight("que", "web", "Allillanchu"), None);
         let mut with_empty = m.clone();
-        with_empty.observe("aym", 0);
-        let p = SamplingPlan::new(&with_empty, 0.5, Some(300), 100.0, 42);
-        assert_eq!(p.weight("aym", ""), Some(0));
-        assert_eq!(p.rate("spa"), plan.rate("spa"));
+        with_empty.observe("aym", "web", 0);
+        let p = plan_of(&with_empty, 0.5, Some(300), 100.0, 42);
+        assert_eq!(p.weight("aym", "web", ""), Some(0));
+        assert_eq!(p.rate("spa", "web"), plan.rate("spa", "web"));
     }
 }

@@ -14,7 +14,7 @@ use tokenizers::{AddedToken, SplitDelimiterBehavior, Tokenizer};
 
 use crate::count::{CountStats, WordCounter};
 use crate::pretok::SPLIT_PATTERN;
-use crate::sampling::{LanguageMix, SamplingPlan};
+use crate::sampling::{LanguageMix, SamplingPlan, Temperature};
 use crate::TokError;
 
 /// The end-of-document token; always id 0.
@@ -45,6 +45,8 @@ pub struct TrainConfig {
     pub vocab_size: usize,
     /// Sampling temperature exponent: language shares ∝ bytes^alpha.
     pub alpha: f64,
+    /// The same over the sources of one language: source shares within it ∝ bytes^source_alpha.
+    pub source_alpha: f64,
     /// A pair seen fewer times than this is never merged.
     pub min_frequency: u64,
     /// Distinct words kept while counting; past it the rarest are pruned.
@@ -68,6 +70,7 @@ impl Default for TrainConfig {
         TrainConfig {
             vocab_size: 64_000,
             alpha: 0.3,
+            source_alpha: 0.3,
             min_frequency: 2,
             max_words: 4_000_000,
             special_tokens: default_special_tokens(),
@@ -100,11 +103,12 @@ impl TrainConfig {
                 "special_tokens must start with {EOD_TOKEN} (the EOD id 0)"
             )));
         }
-        if !(self.alpha.is_finite() && self.alpha >= 0.0) {
-            return Err(TokError::Config(format!(
-                "alpha {} must be a number >= 0",
-                self.alpha
-            )));
+        for (name, v) in [("alpha", self.alpha), ("source_alpha", self.source_alpha)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(TokError::Config(format!(
+                    "{name} {v} must be a number >= 0"
+                )));
+            }
         }
         if !(self.max_repeat.is_finite() && self.max_repeat >= 1.0) {
             return Err(TokError::Config(format!(
@@ -116,17 +120,26 @@ impl TrainConfig {
     }
 }
 
+/// One document as the trainer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct CorpusDoc<'a> {
+    pub lang: &'a str,
+    /// The source it came from (its `source` column); sources of a language are balanced.
+    pub source: &'a str,
+    pub text: &'a str,
+}
+
 /// A corpus that can be streamed twice: `for_each_doc` must give the same documents each time.
 pub trait Corpus {
-    /// Calls `sink(lang, text)` for every document.
-    fn for_each_doc(&mut self, sink: &mut dyn FnMut(&str, &str)) -> Result<(), TokError>;
+    /// Calls `sink` with every document.
+    fn for_each_doc(&mut self, sink: &mut dyn FnMut(CorpusDoc<'_>)) -> Result<(), TokError>;
 }
 
 impl<F> Corpus for F
 where
-    F: FnMut(&mut dyn FnMut(&str, &str)) -> Result<(), TokError>,
+    F: FnMut(&mut dyn FnMut(CorpusDoc<'_>)) -> Result<(), TokError>,
 {
-    fn for_each_doc(&mut self, sink: &mut dyn FnMut(&str, &str)) -> Result<(), TokError> {
+    fn for_each_doc(&mut self, sink: &mut dyn FnMut(CorpusDoc<'_>)) -> Result<(), TokError> {
         self(sink)
     }
 }
@@ -159,7 +172,7 @@ pub fn train(corpus: &mut dyn Corpus, cfg: &TrainConfig) -> Result<TrainOutcome,
     cfg.validate()?;
     let start = Instant::now();
     let mut mix = LanguageMix::default();
-    corpus.for_each_doc(&mut |lang, text| mix.observe(lang, text.len()))?;
+    corpus.for_each_doc(&mut |d| mix.observe(d.lang, d.source, d.text.len()))?;
     let mut outcome = train_with_mix(corpus, mix, cfg)?;
     outcome.timings.measure_s =
         start.elapsed().as_secs_f64() - outcome.timings.count_s - outcome.timings.merge_s;
@@ -176,7 +189,13 @@ pub fn train_with_mix(
     if mix.bytes_seen() == 0 {
         return Err(TokError::Corpus("no text to train on".into()));
     }
-    let plan = SamplingPlan::new(&mix, cfg.alpha, cfg.sample_bytes, cfg.max_repeat, cfg.seed);
+    let temperature = Temperature {
+        alpha: cfg.alpha,
+        source_alpha: cfg.source_alpha,
+        sample_bytes: cfg.sample_bytes,
+        max_repeat: cfg.max_repeat,
+    };
+    let plan = SamplingPlan::new(&mix, temperature, cfg.seed);
     plan.annotate(&mut mix);
     for share in mix.languages.values_mut() {
         share.docs_sampled = 0;
@@ -185,10 +204,10 @@ pub fn train_with_mix(
     let start = Instant::now();
     let mut counter = WordCounter::new(cfg.max_words, cfg.batch_bytes);
     let mut unplanned = 0u64;
-    corpus.for_each_doc(&mut |lang, text| match plan.weight(lang, text) {
+    corpus.for_each_doc(&mut |d| match plan.weight(d.lang, d.source, d.text) {
         Some(w) => {
-            SamplingPlan::record(&mut mix, lang, text.len(), w);
-            counter.push(w, text);
+            SamplingPlan::record(&mut mix, d.lang, d.text.len(), w);
+            counter.push(w, d.text);
         }
         None => unplanned += 1,
     })?;
@@ -292,9 +311,13 @@ mod tests {
     }
 
     fn run(docs: &[(&str, String)], cfg: &TrainConfig) -> TrainOutcome {
-        let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
+        let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
             for (l, t) in docs {
-                sink(l, t);
+                sink(CorpusDoc {
+                    lang: l,
+                    source: "test",
+                    text: t,
+                });
             }
             Ok(())
         };

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use minga_tokenizer::{train, Encoder, TokError, TrainConfig};
+use minga_tokenizer::{train, CorpusDoc, Encoder, TokError, TrainConfig};
 
 fn odd_texts() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -66,10 +66,14 @@ fn ids_equal_hf_python_encode() {
         return;
     };
     let texts = odd_texts();
-    let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
+    let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
         for (i, t) in texts.iter().take(10).enumerate() {
             for k in 0..20 {
-                sink(if i % 2 == 0 { "spa" } else { "grn" }, &format!("{t} {k}"));
+                sink(CorpusDoc {
+                    lang: if i % 2 == 0 { "spa" } else { "grn" },
+                    source: "test",
+                    text: &format!("{t} {k}"),
+                });
             }
         }
         Ok(())

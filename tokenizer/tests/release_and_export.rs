@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use minga_tokenizer::{
-    eval, train, write_release, Encoder, ExportStats, Release, ShardExport, TokError, TrainConfig,
+    eval, train, write_release, CorpusDoc, Encoder, ExportStats, Release, ShardExport, TokError,
+    TrainConfig,
 };
 
 fn corpus() -> Vec<(&'static str, String)> {
@@ -56,8 +57,14 @@ fn read_shard(prefix: &std::path::Path) -> (u8, Vec<Vec<u32>>) {
 #[test]
 fn train_release_export_round_trip() {
     let docs = corpus();
-    let mut source = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
-        docs.iter().for_each(|(l, t)| sink(l, t));
+    let mut source = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
+        docs.iter().for_each(|(l, t)| {
+            sink(CorpusDoc {
+                lang: l,
+                source: "test",
+                text: t,
+            })
+        });
         Ok(())
     };
     let cfg = TrainConfig {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use minga_manifests::{FileEntry, ShardReader, MANIFEST_FILE};
+use minga_manifests::MANIFEST_FILE;
 use minga_tokenizer::ExportConfig;
 
 use crate::cli::ShardArgs;

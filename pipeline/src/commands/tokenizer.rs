@@ -11,8 +11,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use minga_manifests::{list_parts, ShardReader, StageManifest, MANIFEST_FILE, REJECTED_DIR};
 use minga_tokenizer::{
-    compare_markdown, eval, read_text_dir, write_release, Corpus, EvalTable, Release, TokError,
-    TrainConfig,
+    compare_markdown, eval, read_text_dir, write_release, Corpus, CorpusDoc, EvalTable, Release,
+    TokError, TrainConfig,
 };
 
 use crate::config::PipelineConfig;
@@ -247,7 +247,7 @@ impl ShardCorpus {
 }
 
 impl Corpus for ShardCorpus {
-    fn for_each_doc(&mut self, sink: &mut dyn FnMut(&str, &str)) -> Result<(), TokError> {
+    fn for_each_doc(&mut self, sink: &mut dyn FnMut(CorpusDoc<'_>)) -> Result<(), TokError> {
         for p in &self.parts {
             crate::runner::checked_input(p).map_err(|e| TokError::Corpus(format!("{e:#}")))?;
             let mut r = ShardReader::open(p).map_err(|e| TokError::Corpus(e.to_string()))?;
@@ -256,7 +256,11 @@ impl Corpus for ShardCorpus {
                 .map_err(|e| TokError::Corpus(e.to_string()))?
             {
                 for d in &docs {
-                    sink(d.lang.as_deref().unwrap_or(NO_LANG), &d.text);
+                    sink(CorpusDoc {
+                        lang: d.lang.as_deref().unwrap_or(NO_LANG),
+                        source: &d.source,
+                        text: &d.text,
+                    });
                 }
             }
         }
@@ -268,10 +272,10 @@ impl Corpus for ShardCorpus {
 fn texts_of_stage(dir: &Path) -> Result<BTreeMap<String, Vec<String>>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut corpus = ShardCorpus::open(dir)?;
-    corpus.for_each_doc(&mut |lang, text| {
-        out.entry(lang.to_string())
+    corpus.for_each_doc(&mut |d| {
+        out.entry(d.lang.to_string())
             .or_default()
-            .push(text.to_string())
+            .push(d.text.to_string())
     })?;
     Ok(out)
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::train::{train, TrainConfig};
+use crate::train::{train, CorpusDoc, TrainConfig};
 
 pub(crate) fn odd_texts() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -53,9 +53,13 @@ pub(crate) fn fixture_json() -> String {
             format!("Ko’ã kuña oguata {i} mbeguekatu, g̃uahẽ ñane róga."),
         ));
     }
-    let mut corpus = |sink: &mut dyn FnMut(&str, &str)| -> Result<(), TokError> {
+    let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
         for (l, t) in &docs {
-            sink(l, t);
+            sink(CorpusDoc {
+                lang: l,
+                source: "test",
+                text: t,
+            });
         }
         Ok(())
     };
