@@ -13,7 +13,7 @@
 //! ```
 
 use minga_filters::quality::{
-    calibrate_languages, overrides_to_toml, split_reference_docs, CalibrateOptions,
+    calibrate_languages, overrides_to_toml, read_reference_dir, CalibrateOptions,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,7 +58,7 @@ fn run() -> Result<(), String> {
     }
     let mut docs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for dir in &dirs {
-        read_dir(Path::new(dir), group, &mut docs)?;
+        read_reference_dir(Path::new(dir), group, &mut docs)?;
     }
     let cal = calibrate_languages(&docs, &opts);
     let header =
@@ -79,48 +79,4 @@ fn run() -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-fn read_dir(
-    dir: &Path,
-    group: usize,
-    docs: &mut BTreeMap<String, Vec<String>>,
-) -> Result<(), String> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let (Some(lang), Some(ext)) = (
-            path.file_stem().and_then(|s| s.to_str()),
-            path.extension().and_then(|s| s.to_str()),
-        ) else {
-            continue;
-        };
-        let text = match ext {
-            "txt" | "jsonl" => {
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?
-            }
-            _ => continue,
-        };
-        let list = docs.entry(lang.to_string()).or_default();
-        if ext == "txt" {
-            list.extend(split_reference_docs(&text, group));
-            continue;
-        }
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let v: serde_json::Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            match v.get("text").and_then(|t| t.as_str()) {
-                Some(t) => list.push(t.to_string()),
-                None => return Err(format!("{}:{}: no \"text\" field", path.display(), i + 1)),
-            }
-        }
-    }
-    Ok(())
 }

@@ -31,6 +31,6 @@ pub use pretok::{nfc, split_words, split_words_regex, SPLIT_PATTERN};
 pub use release::{write_release, Release};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan, SourceShare, Temperature};
 pub use train::{
-    default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, CorpusDoc, TrainConfig,
-    TrainOutcome, TrainTimings, EOD_TOKEN,
+    default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, CorpusDoc,
+    MemoryCorpus, TrainConfig, TrainOutcome, TrainTimings, EOD_TOKEN,
 };

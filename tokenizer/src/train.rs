@@ -144,6 +144,25 @@ where
     }
 }
 
+/// Documents held in memory as `(lang, text)`, all from one source: for tests and small tools.
+pub struct MemoryCorpus<'a> {
+    pub source: &'a str,
+    pub docs: &'a [(&'a str, String)],
+}
+
+impl Corpus for MemoryCorpus<'_> {
+    fn for_each_doc(&mut self, sink: &mut dyn FnMut(CorpusDoc<'_>)) -> Result<(), TokError> {
+        for (lang, text) in self.docs {
+            sink(CorpusDoc {
+                lang,
+                source: self.source,
+                text,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// What training made and saw.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrainOutcome {
@@ -311,15 +330,9 @@ mod tests {
     }
 
     fn run(docs: &[(&str, String)], cfg: &TrainConfig) -> TrainOutcome {
-        let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
-            for (l, t) in docs {
-                sink(CorpusDoc {
-                    lang: l,
-                    source: "test",
-                    text: t,
-                });
-            }
-            Ok(())
+        let mut corpus = MemoryCorpus {
+            source: "test",
+            docs,
         };
         train(&mut corpus, cfg).unwrap()
     }

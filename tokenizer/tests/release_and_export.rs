@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use minga_tokenizer::{
-    eval, train, write_release, CorpusDoc, Encoder, ExportStats, Release, ShardExport, TokError,
+    eval, train, write_release, Encoder, ExportStats, MemoryCorpus, Release, ShardExport,
     TrainConfig,
 };
 
@@ -57,15 +57,9 @@ fn read_shard(prefix: &std::path::Path) -> (u8, Vec<Vec<u32>>) {
 #[test]
 fn train_release_export_round_trip() {
     let docs = corpus();
-    let mut source = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
-        docs.iter().for_each(|(l, t)| {
-            sink(CorpusDoc {
-                lang: l,
-                source: "test",
-                text: t,
-            })
-        });
-        Ok(())
+    let mut source = MemoryCorpus {
+        source: "test",
+        docs: &docs,
     };
     let cfg = TrainConfig {
         vocab_size: 500,

@@ -202,6 +202,51 @@ pub fn split_reference_docs(text: &str, group: usize) -> Vec<String> {
     docs
 }
 
+/// Reads the `<lang>.txt` and `<lang>.jsonl` files of `dir` into documents per language: txt
+/// through [`split_reference_docs`], jsonl one document per line's `"text"`. Errors name the file
+/// (and line).
+pub fn read_reference_dir(
+    dir: &std::path::Path,
+    group: usize,
+    docs: &mut BTreeMap<String, Vec<String>>,
+) -> Result<(), String> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let (Some(lang), Some(ext)) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
+            continue;
+        };
+        if ext != "txt" && ext != "jsonl" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let list = docs.entry(lang.to_string()).or_default();
+        if ext == "txt" {
+            list.extend(split_reference_docs(&text, group));
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            match v.get("text").and_then(|t| t.as_str()) {
+                Some(t) => list.push(t.to_string()),
+                None => return Err(format!("{}:{}: no \"text\" field", path.display(), i + 1)),
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

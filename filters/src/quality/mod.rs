@@ -23,8 +23,8 @@ mod stopwords;
 pub mod text;
 
 pub use calibrate::{
-    calibrate, calibrate_languages, overrides_to_toml, split_reference_docs, CalibrateOptions,
-    LangCalibration,
+    calibrate, calibrate_languages, overrides_to_toml, read_reference_dir, split_reference_docs,
+    CalibrateOptions, LangCalibration,
 };
 pub use config::{
     check_lang_keys, is_rule_name, QualityConfig, QualityConfigError, QualityFilter, ThresholdTable,

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use minga_filters::pii::PiiMode;
 use minga_filters::quality::{
-    calibrate_languages, check_lang_keys, is_rule_name, overrides_to_toml, split_reference_docs,
+    calibrate_languages, check_lang_keys, is_rule_name, overrides_to_toml, read_reference_dir,
     CalibrateOptions, QualityConfig,
 };
 use minga_filters::urls::{UrlList, UrlPolicy};
@@ -164,7 +164,7 @@ pub fn build_stage(config: FilterConfig) -> Result<FilterStage> {
 fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let mut docs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for dir in &args.reference {
-        read_reference(dir, args.group, &mut docs)?;
+        read_reference_dir(dir, args.group, &mut docs).map_err(anyhow::Error::msg)?;
     }
     if docs.is_empty() {
         bail!("no <lang>.txt or <lang>.jsonl files in the reference dirs");
@@ -205,49 +205,6 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         cal.len(),
         args.out.display()
     );
-    Ok(())
-}
-
-/// Reads `<lang>.txt` and `<lang>.jsonl` files of `dir` into documents per language.
-fn read_reference(
-    dir: &Path,
-    group: usize,
-    docs: &mut BTreeMap<String, Vec<String>>,
-) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let (Some(lang), Some(ext)) = (
-            path.file_stem().and_then(|s| s.to_str()),
-            path.extension().and_then(|s| s.to_str()),
-        ) else {
-            continue;
-        };
-        if ext != "txt" && ext != "jsonl" {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let list = docs.entry(lang.to_string()).or_default();
-        if ext == "txt" {
-            list.extend(split_reference_docs(&text, group));
-            continue;
-        }
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(line)
-                .with_context(|| format!("{}:{}", path.display(), i + 1))?;
-            match v.get("text").and_then(|t| t.as_str()) {
-                Some(t) => list.push(t.to_string()),
-                None => bail!("{}:{}: no \"text\" field", path.display(), i + 1),
-            }
-        }
-    }
     Ok(())
 }
 

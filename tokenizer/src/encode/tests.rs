@@ -1,5 +1,5 @@
 use super::*;
-use crate::train::{train, CorpusDoc, TrainConfig};
+use crate::train::{train, MemoryCorpus, TrainConfig};
 
 pub(crate) fn odd_texts() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -53,15 +53,9 @@ pub(crate) fn fixture_json() -> String {
             format!("Ko’ã kuña oguata {i} mbeguekatu, g̃uahẽ ñane róga."),
         ));
     }
-    let mut corpus = |sink: &mut dyn FnMut(CorpusDoc<'_>)| -> Result<(), TokError> {
-        for (l, t) in &docs {
-            sink(CorpusDoc {
-                lang: l,
-                source: "test",
-                text: t,
-            });
-        }
-        Ok(())
+    let mut corpus = MemoryCorpus {
+        source: "test",
+        docs: &docs,
     };
     let cfg = TrainConfig {
         vocab_size: 700,
