@@ -110,12 +110,14 @@ fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
     let mut s = String::from("# minga tokenizer\n\n");
     s.push_str(&format!(
         "Byte-level BPE, {} tokens ({} merges), trained by minga {} on {} languages with \
-         language-balanced sampling (share ∝ bytes^{}, at most {}× repeats, seed {}).\n\n",
+         language-balanced sampling (share ∝ bytes^{}; the sources of one language ∝ bytes^{}; \
+         at most {}× repeats, seed {}).\n\n",
         r.outcome.vocab_size,
         r.outcome.merges,
         env!("CARGO_PKG_VERSION"),
         r.outcome.mix.languages.len(),
         cfg.alpha,
+        cfg.source_alpha,
         cfg.max_repeat,
         cfg.seed
     ));
