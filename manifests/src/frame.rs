@@ -166,6 +166,12 @@ pub(crate) fn from_frame(
     df: &DataFrame,
 ) -> Result<(Vec<Document>, Columns), (String, PolarsError)> {
     let n = df.height();
+    // A corrupted file can decode into columns of unequal length; reading one by the row index
+    // of another would then run off its end.
+    if let Some(c) = df.get_columns().iter().find(|c| c.len() != n) {
+        let msg = format!("{} rows where the shard has {n}", c.len());
+        return Err((c.name().to_string(), PolarsError::ShapeMismatch(msg.into())));
+    }
     let col = |name: &str| df.column(name).map_err(|e| (name.to_string(), e));
     let strs = |name: &str| -> Result<Vec<Option<String>>, (String, PolarsError)> {
         match df.column(name) {

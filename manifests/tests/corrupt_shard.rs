@@ -5,10 +5,10 @@ use std::path::Path;
 
 use minga_manifests::ShardReader;
 
-#[test]
-fn dictionary_page_that_panics_polars_is_an_error() {
-    // polars-parquet 0.52 asserts in `dictionary_encoded/required.rs` on this file.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-dict-panic.parquet");
+/// Reads documents and then ledger rows from `name` in tests/data; true when it gave an error
+/// that names the file.
+fn reads_as_error(name: &str) -> bool {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
     let mut failed = false;
     if let Ok(mut r) = ShardReader::open(&path) {
         loop {
@@ -16,7 +16,7 @@ fn dictionary_page_that_panics_polars_is_an_error() {
                 Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => {
-                    assert!(e.to_string().contains("fuzz-dict-panic.parquet"), "{e}");
+                    assert!(e.to_string().contains(name), "{e}");
                     failed = true;
                     break;
                 }
@@ -25,5 +25,24 @@ fn dictionary_page_that_panics_polars_is_an_error() {
     } else {
         failed = true;
     }
-    assert!(failed, "a corrupt shard must not read as valid");
+    failed
+}
+
+#[test]
+fn dictionary_page_that_panics_polars_is_an_error() {
+    // polars-parquet 0.52 asserts in `dictionary_encoded/required.rs` on this file.
+    assert!(
+        reads_as_error("fuzz-dict-panic.parquet"),
+        "a corrupt shard must not read as valid"
+    );
+}
+
+#[test]
+fn columns_of_unequal_length_are_an_error() {
+    // polars decodes this file into a frame whose `source_offset` column is shorter than its
+    // `id` column; reading it once indexed past the end (manifests/src/frame.rs).
+    assert!(
+        reads_as_error("fuzz-ragged-columns.parquet"),
+        "a corrupt shard must not read as valid"
+    );
 }
