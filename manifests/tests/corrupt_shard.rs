@@ -8,7 +8,9 @@ use minga_manifests::ShardReader;
 /// Reads documents and then ledger rows from `name` in tests/data; true when it gave an error
 /// that names the file.
 fn reads_as_error(name: &str) -> bool {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     let mut failed = false;
     if let Ok(mut r) = ShardReader::open(&path) {
         loop {

@@ -322,3 +322,37 @@ fn report_renders_in_headless_chromium() {
     let console: Vec<&str> = stderr.lines().filter(|l| l.contains("CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 }
+
+#[test]
+fn verify_finds_the_sources_of_the_readme_layout_beside_a_same_named_dir() {
+    // The repository layout: `samples/pipeline.toml` names `web` and `docs` relative to itself
+    // and writes `../work`, while the repository root has a `docs/` of its own.
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = tmp.path().join("samples");
+    for sub in ["web", "docs"] {
+        std::fs::create_dir_all(samples.join(sub)).unwrap();
+        for e in std::fs::read_dir(crate::util::samples().join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, samples.join(sub).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(
+        crate::util::samples().join("pipeline.toml"),
+        samples.join("pipeline.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(tmp.path().join("docs")).unwrap();
+    std::fs::write(tmp.path().join("docs/ARCHITECTURE.md"), "not a source\n").unwrap();
+    run_ok(tmp.path(), &["run", "samples/pipeline.toml"], &[]);
+    let out = run(
+        tmp.path(),
+        &["audit", "verify", "--workdir", "work", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let rep: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["inputs_not_found"], 0, "{rep}");
+}

@@ -117,13 +117,14 @@ pub fn source_roots(workdir: &Path, extra_base: Option<&Path>) -> Vec<(String, P
             continue;
         };
         let p = Path::new(path);
-        let root = if p.is_absolute() {
-            Some(p.to_path_buf())
-        } else {
-            bases.iter().map(|b| b.join(p)).find(|c| c.exists())
-        };
-        if let Some(r) = root {
-            out.push((name.to_string(), r));
+        if p.is_absolute() {
+            out.push((name.to_string(), p.to_path_buf()));
+            continue;
+        }
+        // Every base where the path exists, in order: a same-named dir under an earlier base
+        // (the repository's own `docs/` beside `samples/docs`) must not hide the real one.
+        for cand in bases.iter().map(|b| b.join(p)).filter(|c| c.exists()) {
+            out.push((name.to_string(), cand));
         }
     }
     out
