@@ -47,6 +47,9 @@ pub struct TrainArgs {
     /// Sampling exponent: language shares ∝ bytes^alpha (overrides [tokenizer] alpha).
     #[arg(long, value_name = "A")]
     pub alpha: Option<f64>,
+    /// The same over the sources of one language (overrides [tokenizer] source_alpha).
+    #[arg(long, value_name = "B")]
+    pub source_alpha: Option<f64>,
     /// Held-out `<lang>.txt` files (one text per line) to measure the release on.
     #[arg(long, value_name = "DIR")]
     pub eval_dir: Option<PathBuf>,
@@ -86,6 +89,9 @@ pub fn run(cmd: &TokenizerCommand) -> Result<()> {
             }
             if let Some(al) = a.alpha {
                 cfg.alpha = al;
+            }
+            if let Some(b) = a.source_alpha {
+                cfg.source_alpha = b;
             }
             let held_out = match &a.eval_dir {
                 Some(d) => Some(read_text_dir(d)?),
@@ -346,9 +352,19 @@ mod tests {
 
     #[test]
     fn tokenizer_section_parses_and_rejects_unknown_keys() {
-        let t: toml::Table = toml::from_str("vocab_size = 1000\nalpha = 0.5").unwrap();
+        let t: toml::Table =
+            toml::from_str("vocab_size = 1000\nalpha = 0.5\nsource_alpha = 1.0").unwrap();
         let c = from_table(Some(t)).unwrap();
-        assert_eq!((c.vocab_size, c.alpha), (1000, 0.5));
+        assert_eq!((c.vocab_size, c.alpha, c.source_alpha), (1000, 0.5, 1.0));
+        let negative = TrainConfig {
+            source_alpha: -0.1,
+            ..TrainConfig::default()
+        };
+        assert!(negative
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("source_alpha"));
         assert_eq!(c.max_repeat, TrainConfig::default().max_repeat);
         let bad: toml::Table = toml::from_str("vocab = 1000").unwrap();
         assert!(from_table(Some(bad)).is_err());
