@@ -86,18 +86,30 @@ EOF
 }
 
 wait_idle() {
-    local host i
+    local host deadline
     host=$(hostname -s)
-    for ((i = 0; i < WAIT_S; i++)); do
-        if sinfo -h -n "$host" -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
+    # A wall-clock deadline: sinfo itself waits ~10 s when slurmctld does not answer.
+    deadline=$((SECONDS + WAIT_S))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if timeout 5 sinfo -h -n "$host" -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
             sinfo
             return 0
         fi
-        scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
+        timeout 5 scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
         sleep 1
     done
     echo "slurm-cluster.sh: node $host not idle after ${WAIT_S}s; see /var/log/slurm/" >&2
     sinfo >&2 || true
+    return 1
+}
+
+# True when a live (not zombie) process is called $1: a daemon killed by its parent's end can
+# linger as a zombie that pgrep still lists.
+running() {
+    local p
+    for p in $(pgrep -x "$1"); do
+        [ "$(ps -o stat= -p "$p" 2>/dev/null | cut -c1)" = Z ] || return 0
+    done
     return 1
 }
 
@@ -106,9 +118,13 @@ start() {
     install_packages
     munge_key
     write_conf
-    pgrep -x munged >/dev/null || su -s /bin/sh munge -c munged 2>/dev/null || munged --force
-    pgrep -x slurmctld >/dev/null || slurmctld
-    pgrep -x slurmd >/dev/null || slurmd
+    if ! running munged; then
+        # A killed munged leaves its pid file and socket lock behind.
+        rm -f /run/munge/munged.pid /run/munge/munge.socket.2.lock
+        su -s /bin/sh munge -c munged 2>/dev/null || munged --force
+    fi
+    running slurmctld || slurmctld
+    running slurmd || slurmd
     wait_idle
 }
 
