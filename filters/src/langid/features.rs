@@ -148,6 +148,11 @@ pub struct FeatureSpec {
     /// Otomí of `langid/train`). Costs 0.0006 macro accuracy on a held-out split of train (same
     /// orthography), gains 0.008 on dev (oto 0.49 -> 0.69); see bench/RESULTS-langid.md.
     pub fold_marks: bool,
+    /// Score only n-grams that occur in some training text. In a hashed model an unseen n-gram
+    /// still lands in a bucket, and that bucket's row belongs to whatever training n-grams share
+    /// it: noise that votes for unrelated labels, and a lot of it when a text is written in an
+    /// orthography the training text lacks.
+    pub skip_unseen: bool,
 }
 
 impl FeatureSpec {
@@ -249,6 +254,7 @@ mod tests {
         bucket_bits: 16,
         cross_words: true,
         fold_marks: false,
+        skip_unseen: false,
     };
 
     fn features(text: &str) -> Vec<u32> {

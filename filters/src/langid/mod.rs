@@ -29,9 +29,16 @@
 //!
 //! Naive Bayes beats the linear model, above all on short text, and trains in about two seconds
 //! (release build), which keeps the committed model reproducible by a test. 2^17 buckets are within
-//! noise of 2^18 at half the size (3.3 MB file with the coverage bitmap) and stay in cache. The worst
+//! noise of 2^18 at half the size (4.8 MB file with the 2 MiB known-n-gram bitmap). The worst
 //! held-out label (aym, 0.93) is label noise: its GlobalVoices lines include untranslated Spanish and
 //! English captions, which the model labels spa/eng.
+//!
+//! **Unseen n-grams are not scored** ([`FeatureSpec::skip_unseen`]). A hashed model has no empty
+//! buckets, so an n-gram that no training text contains would add the row of whichever n-grams share
+//! its bucket: noise, and most of the evidence when a text is spelt in an orthography the training
+//! text lacks. Held-out tenth of train, and the same lines *respelled* (each label's 3rd and 6th most
+//! frequent letters replaced by characters no training text uses): held-out 0.9897 with and without,
+//! 3-word 0.9577 vs 0.9578, respelled **0.9773 vs 0.9342**. On dev, oto 0.689 -> 0.755.
 
 mod detect;
 mod features;

@@ -8,10 +8,10 @@
 //! posterior is `softmax(-scale * sums)` with `scale = step / temperature`.
 //!
 //! File layout (little-endian): `b"MINGALID"`, `u32` version, `u8` min order, `u8` max order,
-//! `u8` bucket bits, `u8` flags (bit 0: n-grams cross words), `f32` step, `f32` temperature,
-//! `u32` label count, per label `u8` length + UTF-8 bytes, then `buckets × labels` weight bytes
-//! (bucket-major), the known-n-gram bitmap (`2^22` bits as little-endian `u64` words), then a `u64`
-//! FNV-1a checksum of everything before it.
+//! `u8` bucket bits, `u8` flags (bit 0: n-grams cross words, 1: fold combining marks, 2: skip unseen
+//! n-grams), `f32` step, `f32` temperature, `u32` label count, per label `u8` length + UTF-8 bytes,
+//! then `buckets × labels` weight bytes (bucket-major), the known-n-gram bitmap (`2^24` bits as
+//! little-endian `u64` words), then a `u64` FNV-1a checksum of everything before it.
 
 use std::sync::OnceLock;
 
@@ -19,9 +19,10 @@ use super::features::{FeatureSpec, Hasher, Words, MAX_ORDER};
 use super::LangIdError;
 
 const MAGIC: &[u8; 8] = b"MINGALID";
-/// The known-n-gram bitmap has `2^SEEN_BITS` bits (512 KiB).
-pub(crate) const SEEN_BITS: u32 = 22;
-const VERSION: u32 = 1;
+/// The known-n-gram bitmap has `2^SEEN_BITS` bits (2 MiB; about 4 % of its bits are set by the
+/// default training data, so an unseen n-gram passes for seen about once in 25).
+pub(crate) const SEEN_BITS: u32 = 24;
+const VERSION: u32 = 2;
 const EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/langid.bin");
 
 /// A character n-gram language identification model (see the module docs of [`super`]).
@@ -34,8 +35,9 @@ pub struct Model {
     pub(crate) weights: Vec<u8>,
     pub(crate) step: f32,
     pub(crate) temperature: f32,
-    /// Bitmap of the hashes of every training n-gram of order [`Model::seen_order`] (all labels):
-    /// the share of a text's n-grams found here says whether the text resembles any training text.
+    /// Bitmap of the hashes of every training n-gram (all orders, all labels): with
+    /// [`FeatureSpec::skip_unseen`] only n-grams found here are scored, and the share of a text's
+    /// n-grams of order [`Model::seen_order`] found here says whether it resembles any training text.
     pub(crate) seen: Vec<u64>,
 }
 
@@ -132,6 +134,21 @@ impl Model {
         }
     }
 
+    /// Whether the n-gram with hash `x` occurs in some training text (up to bitmap collisions).
+    #[inline]
+    pub(crate) fn knows(&self, x: u64) -> bool {
+        let bit = seen_bit(x);
+        self.seen[bit / 64] >> (bit % 64) & 1 == 1
+    }
+
+    /// Scores one feature hash into `acc`, unless the spec skips unseen n-grams and it is one.
+    #[inline]
+    pub(crate) fn add_feature(&self, x: u64, acc: &mut [u32]) {
+        if !self.spec.skip_unseen || self.knows(x) {
+            self.add_bucket((x >> (64 - u32::from(self.spec.bucket_bits))) as u32, acc);
+        }
+    }
+
     /// Sums the weights of every feature of `text` into `acc` (cleared first).
     pub(crate) fn sum_text(&self, text: &str, acc: &mut Vec<u32>, buf: &mut Vec<u32>) -> TextSums {
         acc.clear();
@@ -143,12 +160,14 @@ impl Model {
         for w in Words::new(text) {
             self.spec.word(&text[w], buf);
             hasher.word_hashes(buf, |k, x| {
-                n += 1;
-                self.add_bucket((x >> shift) as u32, acc);
+                let is_known = self.knows(x);
                 if k == order {
                     probes += 1;
-                    let bit = seen_bit(x);
-                    known += usize::from(self.seen[bit / 64] >> (bit % 64) & 1 == 1);
+                    known += usize::from(is_known);
+                }
+                if is_known || !self.spec.skip_unseen {
+                    n += 1;
+                    self.add_bucket((x >> shift) as u32, acc);
                 }
             });
         }
@@ -186,7 +205,11 @@ impl Model {
         out.push(self.spec.min_order);
         out.push(self.spec.max_order);
         out.push(self.spec.bucket_bits);
-        out.push(u8::from(self.spec.cross_words) | u8::from(self.spec.fold_marks) << 1);
+        out.push(
+            u8::from(self.spec.cross_words)
+                | u8::from(self.spec.fold_marks) << 1
+                | u8::from(self.spec.skip_unseen) << 2,
+        );
         out.extend_from_slice(&self.step.to_le_bytes());
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.extend_from_slice(&(n as u32).to_le_bytes());
@@ -232,6 +255,7 @@ impl Model {
             bucket_bits: head[2],
             cross_words: head[3] & 1 == 1,
             fold_marks: head[3] & 2 == 2,
+            skip_unseen: head[3] & 4 == 4,
         };
         let bad_spec = spec.min_order == 0
             || spec.min_order > spec.max_order
@@ -351,6 +375,7 @@ mod tests {
             bucket_bits: 8,
             cross_words: true,
             fold_marks: false,
+            skip_unseen: true,
         };
         let rows: Vec<u8> = (0..256 * 3).map(|i| (i * 7 % 251) as u8).collect();
         let seen = (0..1u64 << (SEEN_BITS - 6))

@@ -149,7 +149,7 @@ fn word_scores(model: &Model, text: &str) -> (Vec<Word>, Vec<f32>) {
         }
         model.spec.word(&text[r.clone()], &mut buf);
         acc.iter_mut().for_each(|a| *a = 0);
-        hasher.word(&buf, |b| model.add_bucket(b, &mut acc));
+        hasher.word_hashes(&buf, |_, x| model.add_feature(x, &mut acc));
         let latin = TextStats::of(&text[r.clone()]).is_latin();
         let best = acc[..n].iter().copied().min().unwrap_or(0);
         emissions.extend(acc[..n].iter().map(|&s| {

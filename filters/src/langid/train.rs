@@ -23,6 +23,9 @@ pub struct TrainOptions {
     pub cross_words: bool,
     /// Whether features ignore combining marks (default true; see [`FeatureSpec::fold_marks`]).
     pub fold_marks: bool,
+    /// Whether n-grams never seen in training are left out of scoring (default true; see
+    /// [`FeatureSpec::skip_unseen`]).
+    pub skip_unseen: bool,
     /// Additive (Lidstone) smoothing of the per-label bucket counts (default 0.02).
     pub alpha: f64,
     /// Largest per-bucket log-probability gap that is kept, in nats; it sets the quantisation step
@@ -41,6 +44,7 @@ impl Default for TrainOptions {
             bucket_bits: 17,
             cross_words: true,
             fold_marks: true,
+            skip_unseen: true,
             alpha: 0.02,
             clamp_nats: 10.0,
             calibration_every: 10,
@@ -58,6 +62,7 @@ impl TrainOptions {
             bucket_bits: self.bucket_bits.clamp(8, 26),
             cross_words: self.cross_words,
             fold_marks: self.fold_marks,
+            skip_unseen: self.skip_unseen,
         }
     }
 }
@@ -78,7 +83,7 @@ impl Counts {
         }
     }
 
-    /// Counts the features of one line; marks its n-grams of the seen order in `seen`.
+    /// Counts the features of one line; marks every one of its n-grams in `seen`.
     fn add_line(
         &mut self,
         spec: FeatureSpec,
@@ -89,19 +94,16 @@ impl Counts {
     ) {
         let row = &mut self.counts[label * self.buckets..(label + 1) * self.buckets];
         let shift = 64 - u32::from(spec.bucket_bits);
-        let order = Model::seen_order(spec);
         let mut n = 0u64;
         let mut hasher = Hasher::new(spec);
         for w in Words::new(line) {
             spec.word(&line[w], buf);
-            hasher.word_hashes(buf, |k, x| {
+            hasher.word_hashes(buf, |_, x| {
                 let b = (x >> shift) as usize;
                 row[b] = row[b].saturating_add(1);
                 n += 1;
-                if k == order {
-                    let bit = seen_bit(x);
-                    seen[bit / 64] |= 1 << (bit % 64);
-                }
+                let bit = seen_bit(x);
+                seen[bit / 64] |= 1 << (bit % 64);
             });
         }
         self.totals[label] += n;
@@ -300,5 +302,29 @@ mod tests {
         assert_eq!(m.labels(), ["que", "spa"]);
         assert_eq!(m.detect("la casa de la niña").lang, "spa");
         assert_eq!(m.detect("wasiyman risaq").lang, "que");
+    }
+
+    #[test]
+    fn unseen_ngrams_carry_no_evidence() {
+        // Letters no training line uses: every n-gram that touches them is unseen, and the appended
+        // word leaves every n-gram of the text before it as it was.
+        let text = "la casa de la niña";
+        let respelled = "la casa de la niña ꝏƺꝏ ƺƺ";
+        let sums = |m: &Model, t: &str| {
+            let mut acc = Vec::new();
+            let s = m.sum_text(t, &mut acc, &mut Vec::new());
+            (acc, s.features)
+        };
+        let skip = Model::train(&data(), &opts());
+        assert_eq!(sums(&skip, text), sums(&skip, respelled));
+        let keep = Model::train(
+            &data(),
+            &TrainOptions {
+                skip_unseen: false,
+                ..opts()
+            },
+        );
+        assert_ne!(sums(&keep, text), sums(&keep, respelled));
+        assert!(skip.coverage(respelled) < skip.coverage(text));
     }
 }
