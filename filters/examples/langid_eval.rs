@@ -17,6 +17,13 @@ use std::time::Instant;
 
 use minga_filters::langid::{DetectOptions, Model, TrainOptions};
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
+fn load_dir(dir: &str) -> Result<Data, String> {
+    corpus::label_lines(std::path::Path::new(dir)).map_err(|e| format!("reading {dir}: {e}"))
+}
+
 type Data = Vec<(String, Vec<String>)>;
 
 fn main() {
@@ -148,33 +155,6 @@ fn speed(model: &Model, data: &Data, opts: &DetectOptions) {
         if opts.whatlang { "on" } else { "off" },
         bytes as f64 / 1e6 / cpu,
     );
-}
-
-fn load_dir(dir: &str) -> Result<Data, String> {
-    let mut out = BTreeMap::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {dir}: {e}"))?;
-    for entry in entries {
-        let path = entry.map_err(|e| format!("reading {dir}: {e}"))?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
-            continue;
-        }
-        let Some(label) = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let lines = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        out.insert(label, lines);
-    }
-    Ok(out.into_iter().collect())
 }
 
 /// User + system CPU time of this process (Linux `/proc/self/stat`, 100 ticks per second): on a

@@ -17,6 +17,13 @@ use std::time::Instant;
 
 use minga_filters::langid::{DetectOptions, Model, TrainOptions};
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
+fn load_dir(dir: &str) -> std::io::Result<Data> {
+    corpus::label_lines(std::path::Path::new(dir))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
@@ -201,31 +208,6 @@ fn parse(cfg: &str) -> Result<TrainOptions, String> {
         }
     }
     Ok(o)
-}
-
-fn load_dir(dir: &str) -> std::io::Result<Data> {
-    let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
-            continue;
-        }
-        let Some(label) = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        let text = std::fs::read_to_string(&path)?;
-        let lines: Vec<String> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        out.insert(label, lines);
-    }
-    Ok(out.into_iter().collect())
 }
 
 /// Comparison method: an averaged multiclass perceptron over the same hashed features (orders 1-5,

@@ -27,6 +27,22 @@ pub fn lang_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// Every `<label>.txt` of `dir` as its non-blank lines, sorted by label (the langid data layout).
+pub fn label_lines(dir: &Path) -> std::io::Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for (label, path) in lang_files(dir)? {
+        let text = fs::read_to_string(&path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let lines = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push((label, lines));
+    }
+    Ok(out)
+}
+
 /// Every `<lang>.txt` of `dir` as documents of `group` consecutive lines.
 pub fn grouped_docs(dir: &Path, group: usize) -> std::io::Result<BTreeMap<String, Vec<String>>> {
     let mut out = BTreeMap::new();
