@@ -1,7 +1,7 @@
 //! Benchmark driver: trains a tokenizer on plain-text files, one document per line.
 //!
 //! `tok_train OUT.json VOCAB ALPHA LANG[:SOURCE]=FILE ...` — prints seconds and the language mix.
-//! SOURCE defaults to the file name. `TOK_MAX_REPEAT`, `TOK_SOURCE_ALPHA` and `TOK_SAMPLE_BYTES`
+//! SOURCE defaults to the file name. `TOK_MAX_REPEAT`, `TOK_SOURCE_ALPHA`, `TOK_MIN_FREQUENCY` and `TOK_SAMPLE_BYTES`
 //! override those settings.
 
 use std::io::BufRead;
@@ -28,6 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Ok(v) = std::env::var("TOK_SAMPLE_BYTES") {
         cfg.sample_bytes = Some(v.parse()?);
+    }
+    if let Ok(v) = std::env::var("TOK_MIN_FREQUENCY") {
+        cfg.min_frequency = v.parse()?;
     }
     let inputs: Vec<(String, String, String)> = args[3..]
         .iter()
