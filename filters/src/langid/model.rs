@@ -50,6 +50,66 @@ pub(crate) struct TextSums {
     pub coverage: f32,
 }
 
+/// Feature hashes gathered before they are looked up: the bitmap probes of a batch are independent
+/// loads, and so are the weight rows after them, so the memory system serves them side by side
+/// instead of one probe, its branch, then one row at a time (dev lines, one thread: 0.84 of the
+/// speed of a model that scores every n-gram, against 0.78 unbatched).
+struct FeatureBatch<'m> {
+    model: &'m Model,
+    seen_order: usize,
+    hashes: [(u8, u64); FeatureBatch::LEN],
+    len: usize,
+    scored: usize,
+    probes: usize,
+    known: usize,
+}
+
+impl<'m> FeatureBatch<'m> {
+    const LEN: usize = 64;
+
+    fn new(model: &'m Model, seen_order: usize) -> Self {
+        FeatureBatch {
+            model,
+            seen_order,
+            hashes: [(0, 0); FeatureBatch::LEN],
+            len: 0,
+            scored: 0,
+            probes: 0,
+            known: 0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, order: usize, x: u64, acc: &mut [u32]) {
+        self.hashes[self.len] = (order as u8, x);
+        self.len += 1;
+        if self.len == FeatureBatch::LEN {
+            self.flush(acc);
+        }
+    }
+
+    fn flush(&mut self, acc: &mut [u32]) {
+        let m = self.model;
+        let shift = 64 - u32::from(m.spec.bucket_bits);
+        let mut buckets = [0u32; FeatureBatch::LEN];
+        let mut kept = 0;
+        for &(k, x) in &self.hashes[..self.len] {
+            let is_known = m.knows(x);
+            if usize::from(k) == self.seen_order {
+                self.probes += 1;
+                self.known += usize::from(is_known);
+            }
+            buckets[kept] = (x >> shift) as u32;
+            kept += usize::from(is_known || !m.spec.skip_unseen);
+        }
+        for &b in &buckets[..kept] {
+            m.add_bucket(b, acc);
+        }
+        self.scored += kept;
+        self.len = 0;
+    }
+}
+
 /// The bit of the known-n-gram bitmap for a feature hash (low bits: the bucket uses the high ones).
 #[inline]
 pub(crate) fn seen_bit(x: u64) -> usize {
@@ -154,30 +214,19 @@ impl Model {
         acc.clear();
         acc.resize(self.stride, 0);
         let mut hasher = Hasher::new(self.spec);
-        let shift = 64 - u32::from(self.spec.bucket_bits);
-        let order = Model::seen_order(self.spec);
-        let (mut n, mut probes, mut known) = (0usize, 0usize, 0usize);
+        let mut batch = FeatureBatch::new(self, Model::seen_order(self.spec));
         for w in Words::new(text) {
             self.spec.word(&text[w], buf);
-            hasher.word_hashes(buf, |k, x| {
-                let is_known = self.knows(x);
-                if k == order {
-                    probes += 1;
-                    known += usize::from(is_known);
-                }
-                if is_known || !self.spec.skip_unseen {
-                    n += 1;
-                    self.add_bucket((x >> shift) as u32, acc);
-                }
-            });
+            hasher.word_hashes(buf, |k, x| batch.push(k, x, acc));
         }
-        let coverage = if probes == 0 {
+        batch.flush(acc);
+        let coverage = if batch.probes == 0 {
             1.0
         } else {
-            known as f32 / probes as f32
+            batch.known as f32 / batch.probes as f32
         };
         TextSums {
-            features: n,
+            features: batch.scored,
             coverage,
         }
     }
