@@ -11,7 +11,7 @@ JOBS=${JOBS:-2}
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
 export RUSTC_BOOTSTRAP=1
-TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export"}
+TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export langid_detect"}
 
 seed() { # seed TARGET FILES...
     local t=$1; shift
@@ -32,6 +32,7 @@ seed tei_reader "$s"/docs/*.xml
 seed html_extract "$s"/pages/*.html
 seed pii_scan "$s"/pages/*.html "$s"/docs/*.txt "$s"/docs/*.md
 seed tokenizer_export "$s"/docs/*.txt "$s"/docs/*.md
+seed langid_detect "$s"/docs/*.txt "$s"/docs/*.md
 # Shards: ingest the samples with the minga binary when one is at hand.
 minga=${MINGA:-$(command -v minga || true)}
 if [ -n "$minga" ] && [ -x "$minga" ]; then
