@@ -52,8 +52,9 @@ pub(crate) struct TextSums {
 
 /// Feature hashes gathered before they are looked up: the bitmap probes of a batch are independent
 /// loads, and so are the weight rows after them, so the memory system serves them side by side
-/// instead of one probe, its branch, then one row at a time (dev lines, one thread: 0.84 of the
-/// speed of a model that scores every n-gram, against 0.78 unbatched).
+/// instead of one probe, its branch, then one row at a time. The first pass also prefetches each
+/// weight row. Dev lines, one thread, 8 interleaved runs: 1.05x the mean speed of a model that
+/// scores every n-gram and checks no bitmap; 0.81x batched without the prefetch, 0.78x unbatched.
 struct FeatureBatch<'m> {
     model: &'m Model,
     seen_order: usize,
@@ -94,12 +95,14 @@ impl<'m> FeatureBatch<'m> {
         let mut buckets = [0u32; FeatureBatch::LEN];
         let mut kept = 0;
         for &(k, x) in &self.hashes[..self.len] {
+            let bucket = (x >> shift) as u32;
+            m.prefetch_bucket(bucket);
             let is_known = m.knows(x);
             if usize::from(k) == self.seen_order {
                 self.probes += 1;
                 self.known += usize::from(is_known);
             }
-            buckets[kept] = (x >> shift) as u32;
+            buckets[kept] = bucket;
             kept += usize::from(is_known || !m.spec.skip_unseen);
         }
         for &b in &buckets[..kept] {
@@ -175,6 +178,21 @@ impl Model {
     /// Nats per unit of summed quantised weight, after temperature calibration.
     pub(crate) fn scale(&self) -> f32 {
         self.step / self.temperature
+    }
+
+    /// Asks the CPU to start loading the weight row of `bucket` (a hint; no effect elsewhere).
+    #[inline]
+    fn prefetch_bucket(&self, bucket: u32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let row = &self.weights[bucket as usize * self.stride..];
+            // SAFETY: SSE is part of the x86_64 baseline, and a prefetch is only a hint: it reads
+            // nothing and never faults, whatever the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(row.as_ptr().cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = bucket;
     }
 
     /// Adds the weight row of `bucket` to `acc` (length `stride`).
