@@ -45,7 +45,7 @@ fn s(d: &[u8]) -> String {
 fn thousands(d: &str) -> String {
     let mut out = String::new();
     for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

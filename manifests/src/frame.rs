@@ -241,7 +241,7 @@ pub(crate) fn from_frame(
             .f32()
             .map_err(|e| ("lang_score".to_string(), e))?
             .clone();
-        for (d, s) in docs.iter_mut().zip(sc.into_iter()) {
+        for (d, s) in docs.iter_mut().zip(&sc) {
             d.lang_score = s;
         }
         read_spans(col("lang_spans")?, &mut docs).map_err(|e| ("lang_spans".to_string(), e))?;
@@ -255,7 +255,7 @@ pub(crate) fn from_frame(
                 .map_err(|e| ("quality".to_string(), e))?;
             for (d, v) in docs
                 .iter_mut()
-                .zip(f.f32().map_err(|e| ("quality".to_string(), e))?.into_iter())
+                .zip(f.f32().map_err(|e| ("quality".to_string(), e))?)
             {
                 d.quality.push(v.unwrap_or(f32::NAN));
             }
@@ -270,7 +270,7 @@ pub(crate) fn from_frame(
                 .map_err(|e| ("pii".to_string(), e))?;
             for (d, v) in docs
                 .iter_mut()
-                .zip(f.u32().map_err(|e| ("pii".to_string(), e))?.into_iter())
+                .zip(f.u32().map_err(|e| ("pii".to_string(), e))?)
             {
                 d.pii.push(v.unwrap_or(0));
             }
@@ -279,7 +279,7 @@ pub(crate) fn from_frame(
     if let Ok(c) = df.column("dup_cluster_size") {
         cols.dedup = true;
         let ca = c.u32().map_err(|e| ("dup_cluster_size".to_string(), e))?;
-        for (d, v) in docs.iter_mut().zip(ca.into_iter()) {
+        for (d, v) in docs.iter_mut().zip(ca) {
             d.dup_cluster_size = v;
         }
     }
@@ -288,7 +288,7 @@ pub(crate) fn from_frame(
 
 fn read_spans(c: &Column, docs: &mut [Document]) -> PolarsResult<()> {
     let list = c.list()?;
-    for (d, item) in docs.iter_mut().zip(list.into_iter()) {
+    for (d, item) in docs.iter_mut().zip(list) {
         let Some(s) = item else { continue };
         let st = s.struct_()?;
         let f = st.fields_as_series();

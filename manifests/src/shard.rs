@@ -70,7 +70,7 @@ impl ShardWriter {
             .with_compression(ParquetCompression::Zstd(None))
             .with_statistics(StatisticsOptions::empty())
             .set_parallel(false)
-            .batched(&empty.schema())
+            .batched(empty.schema())
             .map_err(|e| ManifestError::write(&tmp, e))?;
         Ok(ShardWriter {
             path: path.to_path_buf(),

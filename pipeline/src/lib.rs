@@ -20,7 +20,7 @@ pub fn shard_spec(args: &cli::ShardArgs) -> Result<runner::ShardSpec> {
         (Some(_), None) => {
             anyhow::bail!("--shard-index needs --shard-count (or SLURM_ARRAY_TASK_COUNT)")
         }
-        (None, Some(n)) if n == 1 => Ok(runner::ShardSpec::ALL),
+        (None, Some(1)) => Ok(runner::ShardSpec::ALL),
         (None, Some(_)) => {
             anyhow::bail!("--shard-count needs --shard-index (or SLURM_ARRAY_TASK_ID)")
         }

@@ -24,7 +24,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
             d
         };
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Chile RUT/RUN: weights 2,3,4,5,6,7 (repeating) from the rightmost body digit;

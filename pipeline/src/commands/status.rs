@@ -123,7 +123,7 @@ fn progress(dir: &Path) -> Result<(usize, u64, u64)> {
     if !dir.is_dir() {
         return Ok((0, 0, 0));
     }
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))

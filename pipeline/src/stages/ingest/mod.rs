@@ -186,7 +186,7 @@ fn ingest_part(
                 count(&mut m.counters, "ingest.unreadable_file", 1);
             }
         }
-        if m.rows_in == before && item.range.map_or(true, |(a, _)| a == 0) {
+        if m.rows_in == before && item.range.is_none_or(|(a, _)| a == 0) {
             count(&mut m.counters, "ingest.file_without_documents", 1);
         }
         entry.rows = m.rows_in - before;

@@ -21,7 +21,6 @@ pub fn open(
         Format::Warc => {
             let opts = warc::WarcOptions {
                 max_record_bytes: limits.max_record_bytes,
-                ..Default::default()
             };
             let url = item.path.to_string_lossy();
             if crate::sources::remote::is_url(&url) {
