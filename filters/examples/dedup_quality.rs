@@ -16,19 +16,7 @@ use minga_filters::dedup::{
     Sketcher,
 };
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use minga_filters::rng::SplitMix64 as Rng;
 
 const HEADER: &str =
     "Inicio | Noticias | Cultura | Opinión | Contacto\n\nPublicado por la redacción. \
@@ -161,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
 
     // Corpus: originals, then variants; family[i] = the original a document derives from.
-    let mut rng = Rng(0x006d_696e_6761);
+    let mut rng = Rng::new(0x006d_696e_6761);
     let mut texts = originals.clone();
     let mut family: Vec<usize> = (0..originals.len()).collect();
     let mut labels: Vec<String> = vec!["original".into(); originals.len()];

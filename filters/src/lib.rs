@@ -7,4 +7,5 @@ pub mod extract;
 pub mod langid;
 pub mod pii;
 pub mod quality;
+pub mod rng;
 pub mod urls;

@@ -7,7 +7,9 @@ fn doc(i: usize) -> Document {
         source_file: "a.warc.gz".into(),
         source_offset: i as u64 * 100,
         source_length: 100,
-        url: i.is_multiple_of(2).then(|| format!("https://example.org/{i}")),
+        url: i
+            .is_multiple_of(2)
+            .then(|| format!("https://example.org/{i}")),
         content_type: "warc/html".into(),
         text: format!("Allinllachu kashanki, {i}. ñandu ỹ g̃"),
         meta: "{}".into(),

@@ -18,6 +18,7 @@
 //! SIMD kernels are checked against the definition itself.
 
 use super::{simd_neon, simd_x86, DedupParams};
+use crate::rng::SplitMix64;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Seed of band keys: band `k` hashes its rows with seed `BAND_SEED + k`.
@@ -71,15 +72,6 @@ pub struct MinHasher {
     lanes: Lanes,
 }
 
-/// SplitMix64: a fixed, documented generator for the permutation parameters.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 impl MinHasher {
     /// Derives the permutations from `params.seed` and picks the fastest kernel of this CPU.
     pub fn new(params: DedupParams) -> Self {
@@ -89,11 +81,12 @@ impl MinHasher {
     /// As [`MinHasher::new`] with a chosen kernel; one this CPU lacks falls back to scalar.
     pub fn with_kernel(params: DedupParams, kernel: Kernel) -> Self {
         let n = params.permutations();
-        let mut state = params.seed;
+        // SplitMix64: a fixed, documented generator for the permutation parameters.
+        let mut state = SplitMix64::new(params.seed);
         let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for _ in 0..n {
-            a.push(splitmix64(&mut state));
-            b.push(splitmix64(&mut state));
+            a.push(state.next_u64());
+            b.push(state.next_u64());
         }
         let padded = n.div_ceil(BLOCK) * BLOCK;
         let half = |shift: u32| -> Vec<u32> {
@@ -227,8 +220,8 @@ mod tests {
 
     /// Seeded test input: SplitMix64 again, so the tests need no random crate.
     fn random_shingles(seed: u64, n: usize) -> Vec<u64> {
-        let mut s = seed;
-        (0..n).map(|_| splitmix64(&mut s)).collect()
+        let mut s = SplitMix64::new(seed);
+        (0..n).map(|_| s.next_u64()).collect()
     }
 
     #[test]
@@ -262,13 +255,9 @@ mod tests {
     #[test]
     fn split_formula_equals_64_bit_formula() {
         // The identity the SIMD kernels rely on, including carries out of the low product.
-        let mut s = 99;
+        let mut s = SplitMix64::new(99);
         for _ in 0..10_000 {
-            let (a, b, x) = (
-                splitmix64(&mut s),
-                splitmix64(&mut s),
-                splitmix64(&mut s) as u32,
-            );
+            let (a, b, x) = (s.next_u64(), s.next_u64(), s.next_u64() as u32);
             let full = (a.wrapping_mul(x as u64).wrapping_add(b) >> 32) as u32;
             let lo = (a as u32 as u64) * x as u64 + (b as u32 as u64);
             let split = ((lo >> 32) as u32)
