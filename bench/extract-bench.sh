@@ -1,47 +1,28 @@
 #!/usr/bin/env bash
-# Side-by-side main-content extraction on one core: minga vs trafilatura vs resiliparse on the
-# extract-eval pages. Prints pages/s, HTML MB/s and snippet F1 (score.py) for each.
+# Side-by-side main-content extraction on one core: minga vs trafilatura vs resiliparse, on
+# extract-eval and on the public benchmarks converted by bench/extract_datasets.py. Prints F1 per
+# dataset, per split (dev / report, bench/extract_split.py) and for es / pt pages, and pages per
+# CPU-second per tool (median, min – max of RUNS runs).
 #
-#   bash bench/extract-bench.sh [EVAL_DIR]      (default ../shared/data/extract-eval)
+#   bash bench/extract-bench.sh [EVAL_DIR [EXTRA_DIR]]
+#     EVAL_DIR   default ../shared/data/extract-eval
+#     EXTRA_DIR  default /work/extract-extra (each subdirectory with a truth.jsonl is a dataset;
+#                made by: python3 bench/extract_datasets.py EXTRA_DIR --merged SRC --scrapinghub SRC)
+#   env: RUNS (3), CORE (0)
 #
-# minga is timed as the whole `extract_jsonl` process (file reads and JSON output included);
-# the Python peers are timed on their extraction loop only, pages already in memory.
+# Every tool gets the same protocol (bench/extract_bench.py): pages read into memory first, the
+# extraction loop alone timed in CPU seconds, same core, same number of runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL=${1:-../shared/data/extract-eval}
-CORE=${CORE:-0}
-RUNS=${RUNS:-3}
+EXTRA=${2:-/work/extract-extra}
 OUT=bench/out/extract
 [ -f "$EVAL/truth.jsonl" ] || { echo "skipping: $EVAL not found" >&2; exit 0; }
 mkdir -p "$OUT"
-bash bench/setup-venv.sh
+.venv/bin/python -c "import trafilatura, resiliparse" 2>/dev/null || bash bench/setup-venv.sh >/dev/null
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --quiet --release -p minga-filters --example extract_jsonl
-BIN="$TARGET/release/examples/extract_jsonl"
-mapfile -t PAGES < <(ls "$EVAL"/pages/*.html)
-BYTES=$(cat "${PAGES[@]}" | wc -c)
-N=${#PAGES[@]}
-
-f1() {
-  .venv/bin/python "$EVAL/score.py" --truth "$EVAL/truth.jsonl" --pred "$1" --json |
-    .venv/bin/python -c 'import json,sys; o=json.load(sys.stdin)["overall"]; print("%.3f %.3f %.3f" % (o["precision"], o["recall"], o["f1"]))'
-}
-row() { # name seconds pred
-  read -r p r f < <(f1 "$3")
-  awk -v n="$1" -v s="$2" -v pages="$N" -v bytes="$BYTES" -v p="$p" -v r="$r" -v f="$f" \
-    'BEGIN { printf "%-12s %8.1f %8.2f %9.3f   %s %s %s\n", n, pages/s, bytes/s/1e6, s, p, r, f }'
-}
-
-echo "pages: $N, HTML: $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, core: $CORE, $(nproc) cores visible"
-printf "%-12s %8s %8s %9s   %s\n" tool pages/s MB/s seconds "precision recall F1"
-best=""
-for _ in $(seq "$RUNS"); do
-  s=$( { /usr/bin/time -f %e taskset -c "$CORE" "$BIN" "${PAGES[@]}" > "$OUT/minga.jsonl"; } 2>&1 | tail -1)
-  if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$s; fi
-done
-row minga "$best" "$OUT/minga.jsonl"
-for tool in resiliparse trafilatura; do
-  s=$(taskset -c "$CORE" .venv/bin/python bench/extract_peers.py "$tool" "$OUT/$tool.jsonl" "${PAGES[@]}" 2>"$OUT/$tool.err" |
-      .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
-  row "$tool" "$s" "$OUT/$tool.jsonl"
-done
+SETS=("$EVAL")
+for d in "$EXTRA"/*/; do [ -f "$d/truth.jsonl" ] && SETS+=("${d%/}"); done
+echo "$(nproc) cores visible; datasets: ${SETS[*]}" >&2
+SCORE="$EVAL/score.py" .venv/bin/python bench/extract_bench.py "$TARGET/release/examples/extract_jsonl" "$OUT" "${SETS[@]}"

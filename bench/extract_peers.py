@@ -3,8 +3,8 @@
 
     extract_peers.py TOOL OUT.jsonl PAGE.html...      TOOL: trafilatura | resiliparse
 
-Pages are read into memory first; the time printed (JSON on stdout) covers the extraction
-calls alone. OUT.jsonl gets one {"file", "text"} line per page, the format score.py reads.
+Pages are read into memory first; the times printed (JSON on stdout: wall "seconds" and
+process "cpu_seconds") cover the extraction calls alone, as in `extract_jsonl --bench`. OUT.jsonl gets one {"file", "text"} line per page, the format score.py reads.
 """
 import json
 import sys
@@ -33,18 +33,19 @@ def main():
             raw = f.read()
         pages.append((p, raw.decode("utf-8", errors="replace"), len(raw)))
     texts = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _, html, _ in pages:
         try:
             texts.append(fn(html))
         except Exception as e:  # a peer's failure on one page counts as empty output
             print(f"warning: {tool}: {e}", file=sys.stderr)
             texts.append(None)
-    secs = time.perf_counter() - start
+    secs, cpu = time.perf_counter() - start, time.process_time() - cpu
     with open(out_path, "w", encoding="utf-8") as f:
         for (p, _, _), t in zip(pages, texts):
             f.write(json.dumps({"file": p, "text": t}, ensure_ascii=False) + "\n")
-    print(json.dumps({"tool": tool, "pages": len(pages), "bytes": sum(b for _, _, b in pages), "seconds": secs}))
+    print(json.dumps({"tool": tool, "pages": len(pages), "bytes": sum(b for _, _, b in pages), "seconds": secs,
+                      "cpu_seconds": cpu}))
 
 
 if __name__ == "__main__":
