@@ -171,7 +171,7 @@ def gold_paras(name, raw):
     if name == "readability":
         return blocks(text)
     if name == "dragnet":  # content, then the comments after this separator
-        text = text.split("!@#$%^&*() COMMENTS")[0]
+        text = re.split(r"!@#\$%\^&\*\(\)\s*COMMENTS", text)[0]
     text = re.sub(r"^URL:.*$", "", text, count=1, flags=re.M)
     text = re.sub(r"^\s*<(p|h|l)>", "\n\n", text, flags=re.M)
     return [norm(p) for p in re.split(r"\n\s*\n", text) if norm(p)]
