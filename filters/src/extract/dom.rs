@@ -21,6 +21,8 @@ pub const TEXT: u8 = 1;
 pub const PRE: u8 = 2;
 /// `aria-hidden="true"`: usually icons and duplicated labels.
 pub const ARIA_HIDDEN: u8 = 4;
+/// `<a>` with an `href`: only those are links (`<a name>` anchors are often left unclosed).
+pub const HREF: u8 = 8;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Node {
@@ -308,6 +310,8 @@ impl Builder {
                 }
             } else if name.eq_ignore_ascii_case(b"style") {
                 hidden |= style_hides(value);
+            } else if tag == Tag::A && name.eq_ignore_ascii_case(b"href") {
+                flags |= HREF;
             } else if tag == Tag::Meta {
                 if name.eq_ignore_ascii_case(b"property") || name.eq_ignore_ascii_case(b"name") {
                     meta_og_title |= value.eq_ignore_ascii_case("og:title");

@@ -3,7 +3,7 @@
 //! like more of the same article (lead, body split across wrappers, a closing paragraph).
 
 use super::dom::{Dom, NONE};
-use super::stats::Stat;
+use super::stats::{is_furniture, Stat};
 use super::tags::Tag;
 
 /// Score of `i` as the main-content container.
@@ -25,10 +25,14 @@ pub fn candidate_score(dom: &Dom, st: &[Stat], i: usize) -> f32 {
     if h.is_boilerplate() {
         bonus -= 25.0;
     } else if h.is_content() {
-        bonus += 8.0 * f32::from(h.pos.min(4));
+        // Scaled by the text held, so that a small hinted box cannot outrank the prose.
+        bonus += 8.0 * f32::from(h.pos.min(4)) * (s.text as f32 / HINT_FULL_TEXT).min(1.0);
     }
     (s.score + bonus) * (1.0 - LINK_PENALTY * s.link_density())
 }
+
+/// Characters from which a content name on a container counts in full.
+const HINT_FULL_TEXT: f32 = 150.0;
 
 /// How much link density discounts a container (menus inside it are pruned later anyway).
 const LINK_PENALTY: f32 = 1.0;
@@ -48,7 +52,63 @@ pub fn select(dom: &Dom, st: &[Stat]) -> Vec<u32> {
         return vec![0];
     }
     let best = climb(dom, st, best);
-    with_siblings(dom, st, best)
+    let mut roots = with_siblings(dom, st, best);
+    if let Some(h) = headline_before(dom, st, roots[0]) {
+        roots.insert(0, h);
+    }
+    roots
+}
+
+/// End (exclusive) of the subtree of `r` in the arena: nodes are in document order, so a subtree
+/// is the run of nodes after `r` whose parents lie inside it.
+fn subtree_end(dom: &Dom, r: usize) -> usize {
+    let mut i = r + 1;
+    while i < dom.nodes.len() && dom.nodes[i].parent != NONE && dom.nodes[i].parent as usize >= r {
+        i += 1;
+    }
+    i
+}
+
+/// Text a headline may be separated from the selection by (a byline, a date, a teaser line).
+const HEADLINE_GAP_CHARS: u32 = 400;
+
+/// The article's headline (`<h1>`, or `<h2>` on older templates) when it sits just before the
+/// selection, outside it (a title block above the body container), and the selection holds no
+/// `<h1>` of its own.
+fn headline_before(dom: &Dom, st: &[Stat], first: u32) -> Option<u32> {
+    let first = first as usize;
+    let end = subtree_end(dom, first);
+    if dom.nodes[first..end].iter().any(|n| n.tag == Tag::H1) {
+        return None;
+    }
+    let mut gap = 0u32;
+    for i in (1..first).rev() {
+        let n = &dom.nodes[i];
+        if matches!(n.tag, Tag::H1 | Tag::H2) {
+            let t = st[i].text;
+            let inside_furniture = ancestors(dom, i as u32).any(|a| {
+                let a = &dom.nodes[a as usize];
+                is_furniture(a.tag, a.hint)
+            });
+            let ok = (8..=250).contains(&t) && !inside_furniture && subtree_end(dom, i) <= first;
+            return ok.then_some(i as u32);
+        }
+        if n.is_text() {
+            gap += st[i].text;
+            if gap > HEADLINE_GAP_CHARS {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// `id` and its ancestors.
+fn ancestors(dom: &Dom, id: u32) -> impl Iterator<Item = u32> + '_ {
+    std::iter::successors(Some(id), |&a| {
+        let p = dom.nodes[a as usize].parent;
+        (p != NONE).then_some(p)
+    })
 }
 
 /// Moves up from a candidate while the parent holds clearly more clean prose (an article split
@@ -70,6 +130,9 @@ fn climb(dom: &Dom, st: &[Stat], mut best: u32) -> u32 {
         }
     }
 }
+
+/// Share of the chosen block's clean prose that a sibling section must hold to be kept with it.
+const SIBLING_MASS: f32 = 0.15;
 
 /// Clean prose a parent must add (as a factor) for the selection to widen to it.
 const MASS_GAIN: f32 = 1.3;
@@ -96,6 +159,9 @@ fn with_siblings(dom: &Dom, st: &[Stat], best: u32) -> Vec<u32> {
         }
         let ss = &st[s as usize];
         let keep = if candidate_score(dom, st, s as usize) >= threshold {
+            true
+        } else if ss.mass >= SIBLING_MASS * st[best as usize].mass && ss.link_density() < 0.15 {
+            // A further section of the same text: clean prose, few links.
             true
         } else if ss.blocks == 0 && ss.own_text > 0 {
             let ld = ss.own_link_density();

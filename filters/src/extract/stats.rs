@@ -1,7 +1,7 @@
 //! Per-node text statistics, computed with two linear passes over the arena (parents precede
 //! children, so a forward pass pushes context down and a backward pass sums counts up).
 
-use super::dom::{Dom, NONE};
+use super::dom::{Dom, HREF, NONE};
 use super::tags::Tag;
 
 #[derive(Clone, Copy, Default, Debug)]
@@ -45,22 +45,19 @@ impl Stat {
 /// Minimum inline text for a block to count as a paragraph.
 pub const PARA_MIN_CHARS: u32 = 25;
 
+/// An `<a href>` holding more text than this is an unclosed link swallowing the page, not a link.
+const LINK_MAX_CHARS: u32 = 1000;
+
 pub fn compute(dom: &Dom) -> Vec<Stat> {
     let n = dom.nodes.len();
     let mut st = vec![Stat::default(); n];
-    // Forward: nearest block ancestor (or self) and whether inside a link.
+    // Forward: nearest block ancestor (or self); text lengths and punctuation.
     let mut block_of = vec![0u32; n];
-    let mut in_link = vec![false; n];
     for (i, node) in dom.nodes.iter().enumerate() {
         let p = node.parent;
-        let (pb, pl) = if p == NONE {
-            (0, false)
-        } else {
-            (block_of[p as usize], in_link[p as usize])
-        };
+        let pb = if p == NONE { 0 } else { block_of[p as usize] };
         let is_block = !node.is_text() && (node.tag.is_block() || i == 0);
         block_of[i] = if is_block { i as u32 } else { pb };
-        in_link[i] = pl || node.tag == Tag::A;
         if node.is_text() {
             let t = dom.text_of(node);
             let len = char_len(t);
@@ -69,29 +66,40 @@ pub fn compute(dom: &Dom) -> Vec<Stat> {
                 .filter(|b| matches!(b, b',' | b'.' | b'!' | b'?' | b';'))
                 .count() as u32
                 + t.matches(['，', '。', '、', '،']).count() as u32;
-            let s = &mut st[i];
-            s.text = len;
-            s.link = if in_link[i] { len } else { 0 };
+            st[i].text = len;
             let b = &mut st[pb as usize];
             b.own_text += len;
             b.own_punct += punct;
-            if in_link[i] {
-                b.own_link += len;
-            }
         }
     }
-    // Backward: subtree sums.
+    // Backward: subtree text and blocks.
     for i in (1..n).rev() {
         let node = &dom.nodes[i];
-        let p = node.parent as usize;
         if node.parent == NONE {
             continue;
         }
-        let (text, link, blocks) = (st[i].text, st[i].link, st[i].blocks);
-        let sp = &mut st[p];
+        let (text, blocks) = (st[i].text, st[i].blocks);
+        let sp = &mut st[node.parent as usize];
         sp.text += text;
-        sp.link += link;
         sp.blocks += blocks + u32::from(!node.is_text() && node.tag.is_block());
+    }
+    // Forward: link text, now that the size of each `<a>` is known.
+    let mut in_link = vec![false; n];
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let pl = node.parent != NONE && in_link[node.parent as usize];
+        let link = node.tag == Tag::A && node.flags & HREF != 0 && st[i].text <= LINK_MAX_CHARS;
+        in_link[i] = pl || (!node.is_text() && link);
+        if node.is_text() && in_link[i] {
+            st[i].link = st[i].text;
+            st[block_of[i] as usize].own_link += st[i].text;
+        }
+    }
+    // Backward: subtree link text.
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != NONE {
+            st[p as usize].link += st[i].link;
+        }
     }
     propagate_paragraph_scores(dom, &mut st);
     st
@@ -161,7 +169,7 @@ mod tests {
     #[test]
     fn sums_and_link_density() {
         let d = build(
-            "<div><p>Había una vez, en Cusco, un gato.</p><ul><li><a>Inicio</a></li></ul></div>",
+            "<div><p>Había una vez, en Cusco, un gato.</p><ul><li><a href='/'>Inicio</a></li></ul></div>",
             512,
         );
         let st = compute(&d);

@@ -233,3 +233,46 @@ fn drops_ad_labels_and_headings_of_link_boxes() {
         "{t:?}"
     );
 }
+
+/// A guide whose text runs over sibling sections of unequal length (a modern template), each
+/// with its own heading, next to a teaser box of links.
+const GUIDE_PT: &str = r##"<html><body>
+<div class="page"><div class="hero"><h1>Como plantar mandioca no quintal</h1></div>
+<div class="wrap">
+<section class="s1"><h2>Preparo do solo</h2>
+  <p>A mandioca gosta de solo solto e bem drenado, por isso vale revolver a terra e misturar
+  composto orgânico, sem exagerar no adubo, algumas semanas antes do plantio.</p>
+  <p>Evite áreas onde a água da chuva fica parada, porque as raízes apodrecem com facilidade,
+  e escolha um canto que receba sol pleno durante a maior parte do dia.</p>
+  <p>Se o terreno for argiloso, faça leiras altas, com uns trinta centímetros, e deixe espaço
+  entre elas para caminhar, capinar e colher sem pisar nas plantas.</p></section>
+<section class="s2"><h2>Colheita</h2>
+  <p>A colheita começa entre oito meses e um ano depois, quando as folhas de baixo amarelam.</p>
+</section>
+<div class="veja"><h3>Veja também</h3><ul><li><a href="/a">Horta em vasos: guia completo</a></li>
+  <li><a href="/b">Dez hortaliças fáceis para iniciantes</a></li></ul></div>
+</div></div></body></html>"##;
+
+#[test]
+fn keeps_every_section_of_the_text_and_its_headline() {
+    let t = extract(GUIDE_PT).text;
+    assert!(t.starts_with("Como plantar mandioca no quintal"), "{t}");
+    assert!(t.contains("solo solto e bem drenado"), "{t}");
+    assert!(t.contains("quando as folhas de baixo amarelam"), "{t}");
+    assert!(!t.contains("Horta em vasos"), "{t}");
+}
+
+#[test]
+fn an_unclosed_name_anchor_is_not_a_link() {
+    // `<a name>` left open around the text: browsers show plain text, so it is prose, not links.
+    let mut page = String::from("<body><div><a name=top><div class=texto>");
+    for i in 0..6 {
+        page.push_str(&format!(
+            "<p>Párrafo {i} del relato, con comas, puntos y frases largas que cuentan la historia \
+             de un pueblo andino y de sus fiestas.</p>"
+        ));
+    }
+    page.push_str("</div></div></body>");
+    let t = extract(&page).text;
+    assert!(t.contains("Párrafo 0 del relato") && t.contains("Párrafo 5 del relato"), "{t}");
+}
