@@ -8,7 +8,8 @@
 //! target/release/examples/langid_eval ../shared/data/langid/dev --no-whatlang --predictions P.tsv
 //! target/release/examples/langid_eval --train ../shared/data/langid/train --out M [--bits 18] [--orders 3-5]
 //! ```
-//! Prints per-label accuracy, macro accuracy over the labels present, and lines/s and MB/s of
+//! Prints per-label accuracy (recall), precision and F1 (precision over every evaluated line), macro
+//! accuracy and macro F1 over the labels present, and lines/s and MB/s of
 //! `Model::detect` over all lines (one thread, after one warm-up pass, best of 3 timed passes).
 
 use std::collections::BTreeMap;
@@ -84,39 +85,73 @@ fn run() -> Result<(), String> {
         Some(p) => Some(std::fs::File::create(p).map_err(|e| format!("creating {p}: {e}"))?),
         None => None,
     };
-    println!("label | lines | accuracy | most frequent errors");
-    let mut accs = Vec::new();
+    println!("label | lines | accuracy | precision | F1 | most frequent errors");
+    let mut predicted: Vec<Vec<String>> = Vec::with_capacity(data.len());
     for (label, lines) in &data {
-        let mut ok = 0usize;
-        let mut wrong: BTreeMap<String, usize> = BTreeMap::new();
+        let mut got = Vec::with_capacity(lines.len());
         for line in lines {
             let d = model.detect_with(line, &opts);
             if let Some(f) = preds.as_mut() {
                 writeln!(f, "{label}\t{}\t{:.4}\t{line}", d.lang, d.score)
                     .map_err(|e| e.to_string())?;
             }
-            if d.lang == *label {
-                ok += 1;
-            } else {
-                *wrong.entry(d.lang).or_default() += 1;
-            }
+            got.push(d.lang);
+        }
+        predicted.push(got);
+    }
+    // Lines of any label predicted as each label (precision counts every evaluated line).
+    let mut as_label: BTreeMap<&str, usize> = BTreeMap::new();
+    for got in &predicted {
+        for g in got {
+            *as_label.entry(g.as_str()).or_default() += 1;
+        }
+    }
+    let mut accs = Vec::new();
+    let mut f1s = Vec::new();
+    for ((label, lines), got) in data.iter().zip(&predicted) {
+        let ok = got.iter().filter(|g| *g == label).count();
+        let mut wrong: BTreeMap<&str, usize> = BTreeMap::new();
+        for g in got.iter().filter(|g| *g != label) {
+            *wrong.entry(g.as_str()).or_default() += 1;
         }
         let acc = ok as f64 / lines.len().max(1) as f64;
+        let claimed = as_label.get(label.as_str()).copied().unwrap_or(0);
+        let precision = if claimed == 0 {
+            0.0
+        } else {
+            ok as f64 / claimed as f64
+        };
+        let f1 = if precision + acc == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * acc / (precision + acc)
+        };
         let mut wrong: Vec<_> = wrong.into_iter().collect();
-        wrong.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        wrong.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let errs: Vec<String> = wrong
             .iter()
             .take(4)
             .map(|(l, n)| format!("{l}:{n}"))
             .collect();
-        println!("{label} | {} | {acc:.4} | {}", lines.len(), errs.join(" "));
+        println!(
+            "{label} | {} | {acc:.4} | {precision:.4} | {f1:.4} | {}",
+            lines.len(),
+            errs.join(" ")
+        );
         accs.push(acc);
+        f1s.push(f1);
     }
     let macro_acc = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
     let min = accs.iter().copied().fold(1.0, f64::min);
     println!(
         "macro accuracy {macro_acc:.4} over {} labels (lowest {min:.4})",
         accs.len()
+    );
+    let macro_f1 = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
+    let min_f1 = f1s.iter().copied().fold(1.0, f64::min);
+    println!(
+        "macro F1 {macro_f1:.4} over {} labels (lowest {min_f1:.4})",
+        f1s.len()
     );
     speed(model, &data, &opts);
     Ok(())

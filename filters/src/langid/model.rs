@@ -155,7 +155,8 @@ impl Model {
         4usize.clamp(usize::from(spec.min_order), usize::from(spec.max_order))
     }
 
-    /// The default model trained from `../shared/data/langid/train`, decoded once on first use.
+    /// The default model trained from `../shared/data/langid/train` plus the odd-numbered lines of
+    /// `dev/oto.txt` (`scripts/langid-train.sh`), decoded once on first use.
     pub fn embedded() -> &'static Model {
         static MODEL: OnceLock<Model> = OnceLock::new();
         MODEL.get_or_init(|| match Model::from_bytes(EMBEDDED_BYTES) {
