@@ -13,7 +13,7 @@ mod dedup_corpus;
 
 use minga_filters::dedup::{
     dedup_sharded, normalise, shingle_hashes, Decision, DedupParams, DocInfo, DocInput, DupReason,
-    Sketcher,
+    Sketcher, Verify,
 };
 
 use minga_filters::rng::SplitMix64 as Rng;
@@ -211,14 +211,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         x.iter().zip(y).any(|(p, q)| p == q)
     };
 
-    // Verification settings compared: off, and on at three thresholds.
-    let settings: [(bool, f32); 4] = [(false, 0.8), (true, 0.8), (true, 0.75), (true, 0.7)];
-    let name = |(verify, t): (bool, f32)| {
-        if verify {
-            format!("verify >= {t}")
-        } else {
-            "no verify".into()
-        }
+    // Verification settings compared: off, and on (exact, signature) at three thresholds.
+    let settings: [(Verify, f32); 7] = [
+        (Verify::None, 0.8),
+        (Verify::Signature, 0.8),
+        (Verify::Signature, 0.75),
+        (Verify::Signature, 0.7),
+        (Verify::Exact, 0.8),
+        (Verify::Exact, 0.75),
+        (Verify::Exact, 0.7),
+    ];
+    let name = |(verify, t): (Verify, f32)| match verify {
+        Verify::None => "no verify".to_string(),
+        v => format!("verify {} >= {t}", v.as_str()),
     };
     println!("| run | removed | exact | minhash | recall J>=0.8 | precision (J>=0.8 with kept) | precision (same source) | lowest J removed |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -234,7 +239,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (mut exact, mut minhash, mut strict_ok, mut family_ok) = (0, 0, 0, 0);
         let mut lowest = 1.0f32;
         for (key, d) in &decisions {
-            if let Decision::Drop { reason, kept } = d {
+            if let Decision::Drop { reason, kept, .. } = d {
                 let (m, k) = (index_of(*key), index_of(kept.key));
                 rep[m] = k;
                 match reason {

@@ -272,6 +272,41 @@ impl ShardReader {
         guard(&self.path, || reader.finish()).map(Some)
     }
 
+    /// The `text` of the rows at `rows` (ascending row indices), decoding only the `text` column
+    /// of the row groups that hold one of them. Rows past the end are not returned.
+    pub fn texts_at(&mut self, rows: &[usize]) -> Result<Vec<(usize, String)>, ManifestError> {
+        let mut out = Vec::with_capacity(rows.len());
+        let mut wanted = rows.iter().copied().peekable();
+        while let Some(group) = self.metadata.row_groups.get(self.next_group) {
+            let n = group.num_rows();
+            let (start, end) = (self.offset, self.offset + n);
+            self.next_group += 1;
+            self.offset = end;
+            while wanted.next_if(|&r| r < start).is_some() {}
+            if wanted.peek().is_none_or(|&r| r >= end) {
+                continue;
+            }
+            let file = self
+                .file
+                .try_clone()
+                .map_err(|e| ManifestError::io(&self.path, e))?;
+            let mut reader = ParquetReader::new(file)
+                .with_slice(Some((start, n)))
+                .with_columns(Some(vec!["text".to_string()]));
+            reader.set_metadata(self.metadata.clone());
+            let df = guard(&self.path, || reader.finish())?;
+            let col = df
+                .column("text")
+                .and_then(|c| c.str().cloned())
+                .map_err(|e| ManifestError::parquet(&self.path, e))?;
+            while let Some(r) = wanted.next_if(|&r| r < end) {
+                let text = col.get(r - start).unwrap_or_default();
+                out.push((r, text.to_string()));
+            }
+        }
+        Ok(out)
+    }
+
     /// The next row group's documents and the shard's column groups; `None` at the end.
     pub fn next_batch(&mut self) -> Result<Option<(Vec<Document>, Columns)>, ManifestError> {
         let Some(df) = self.next_frame()? else {

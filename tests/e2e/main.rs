@@ -6,6 +6,7 @@ mod util;
 mod audit;
 mod crash;
 mod dedup;
+mod dedup_precision;
 mod disk_errors;
 mod filter;
 mod hostile;

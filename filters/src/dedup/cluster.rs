@@ -7,8 +7,6 @@
 //! MinHash near-duplicate otherwise.
 
 use super::buckets::{DocInfo, Pair, PairKind};
-use super::minhash::estimated_jaccard;
-use super::DedupError;
 use std::cmp::Ordering;
 
 /// Disjoint sets over `0..n`, with path halving and union by size.
@@ -79,7 +77,7 @@ fn quality_rank(q: f32) -> f32 {
 }
 
 /// `Less` when `a` is the better representative: higher quality, then smaller key.
-fn better(a: &DocInfo, b: &DocInfo) -> Ordering {
+pub(super) fn better(a: &DocInfo, b: &DocInfo) -> Ordering {
     quality_rank(b.quality)
         .total_cmp(&quality_rank(a.quality))
         .then(a.key.cmp(&b.key))
@@ -96,6 +94,9 @@ pub struct Removal {
     pub member: DocInfo,
     pub kept: DocInfo,
     pub reason: DupReason,
+    /// Verified similarity to `kept` (exact or estimated Jaccard; 1 for exact duplicates);
+    /// `None` when pairs were not verified.
+    pub similarity: Option<f32>,
 }
 
 /// What the apply step does with one document.
@@ -104,7 +105,11 @@ pub enum Decision {
     /// Keep it; it represents a cluster of `cluster_size` documents (1 when it has no duplicate).
     Keep { cluster_size: u32 },
     /// Drop it to the ledger with `reason` and `dup_of = kept.id`.
-    Drop { reason: DupReason, kept: DocInfo },
+    Drop {
+        reason: DupReason,
+        kept: DocInfo,
+        similarity: Option<f32>,
+    },
 }
 
 /// The clusters step's result: every removed document and every representative of a cluster of
@@ -153,6 +158,7 @@ impl ClusterTable {
             return Decision::Drop {
                 reason: r.reason,
                 kept: r.kept,
+                similarity: r.similarity,
             };
         }
         let cluster_size = match self.kept.binary_search_by_key(&key, |k| k.0) {
@@ -201,54 +207,21 @@ impl ClusterBuilder {
         self.docs.dedup_by_key(|d| d.key);
     }
 
-    /// Keys of documents in MinHash pairs: the signatures [`ClusterBuilder::verify`] will ask for.
-    pub fn minhash_keys(&self) -> Vec<u64> {
-        let mut keys: Vec<u64> = self
+    /// The documents sorted by key and the distinct edges as indices into them.
+    pub(super) fn indexed(&mut self) -> (&[DocInfo], Vec<(usize, usize, PairKind)>) {
+        self.compact();
+        let docs = &self.docs;
+        let index = |key: u64| docs.binary_search_by_key(&key, |d| d.key).unwrap_or(0);
+        let edges = self
             .edges
             .iter()
-            .filter(|e| e.2 == PairKind::MinHash)
-            .flat_map(|e| [e.0, e.1])
+            .map(|&(a, b, kind)| (index(a), index(b), kind))
             .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        (docs, edges)
     }
 
-    /// Drops MinHash pairs whose signatures agree on fewer than `threshold` of their permutations
-    /// (an estimate of Jaccard similarity); exact pairs always stay. Returns how many were dropped.
-    /// A missing signature is an error: the stage must supply one for every key in
-    /// [`ClusterBuilder::minhash_keys`].
-    pub fn verify<'s>(
-        &mut self,
-        threshold: f32,
-        signature: impl Fn(u64) -> Option<&'s [u32]>,
-    ) -> Result<usize, DedupError> {
-        self.compact();
-        let before = self.edges.len();
-        let mut missing = None;
-        self.edges.retain(|&(a, b, kind)| {
-            if kind == PairKind::Exact || missing.is_some() {
-                return true;
-            }
-            match (signature(a), signature(b)) {
-                (Some(sa), Some(sb)) => estimated_jaccard(sa, sb) >= threshold,
-                (None, _) => {
-                    missing = Some(a);
-                    true
-                }
-                (_, None) => {
-                    missing = Some(b);
-                    true
-                }
-            }
-        });
-        match missing {
-            Some(key) => Err(DedupError::MissingSignature { key }),
-            None => Ok(before - self.edges.len()),
-        }
-    }
-
-    /// Union-find over all pairs, one representative per cluster.
+    /// Union-find over all pairs (no verification: clusters chain), one representative per
+    /// cluster. [`ClusterBuilder::finish_verified`] is the verified alternative.
     pub fn finish(mut self) -> ClusterTable {
         self.compact();
         let docs = self.docs;
@@ -292,6 +265,7 @@ impl ClusterBuilder {
                 member: docs[i],
                 kept: docs[r],
                 reason,
+                similarity: None,
             });
         }
         table
@@ -361,14 +335,16 @@ mod tests {
             t.decision(1),
             Decision::Drop {
                 reason: DupReason::MinHash,
-                kept: d(2, 0.7)
+                kept: d(2, 0.7),
+                similarity: None
             }
         );
         assert_eq!(
             t.decision(3),
             Decision::Drop {
                 reason: DupReason::MinHash,
-                kept: d(2, 0.7)
+                kept: d(2, 0.7),
+                similarity: None
             }
         );
         // {10,11}: equal quality, first kept; exact pair links them.
@@ -377,7 +353,8 @@ mod tests {
             t.decision(11),
             Decision::Drop {
                 reason: DupReason::Exact,
-                kept: d(10, 0.1)
+                kept: d(10, 0.1),
+                similarity: None
             }
         );
         assert_eq!(t.decision(99), Decision::Keep { cluster_size: 1 });
@@ -407,47 +384,6 @@ mod tests {
                 assert_eq!(cb.finish(), base);
             }
         }
-    }
-
-    #[test]
-    fn verification_drops_dissimilar_minhash_pairs_only() {
-        let mut cb = ClusterBuilder::new();
-        sample_pairs().into_iter().for_each(|p| cb.add(p));
-        assert_eq!(cb.minhash_keys(), vec![1, 2, 3, 10, 11]);
-        let sigs: Vec<(u64, Vec<u32>)> = vec![
-            (1, vec![1, 2, 3, 4]),
-            (2, vec![1, 2, 3, 9]), // 3/4 with 1 and 3
-            (3, vec![1, 2, 3, 4]),
-            (10, vec![5, 5, 5, 5]),
-            (11, vec![0, 0, 0, 0]),
-        ];
-        let lookup = |k: u64| sigs.iter().find(|s| s.0 == k).map(|s| s.1.as_slice());
-        assert_eq!(cb.verify(0.8, lookup), Ok(3));
-        let t = cb.finish();
-        // 2 is cut off; 1 and 3 stay exact duplicates; 10-11 stay joined by their exact pair.
-        assert_eq!(t.decision(2), Decision::Keep { cluster_size: 1 });
-        assert_eq!(
-            t.decision(3),
-            Decision::Drop {
-                reason: DupReason::Exact,
-                kept: d(1, 0.5)
-            }
-        );
-        assert_eq!(
-            t.decision(11),
-            Decision::Drop {
-                reason: DupReason::Exact,
-                kept: d(10, 0.1)
-            }
-        );
-    }
-
-    #[test]
-    fn verification_reports_missing_signatures() {
-        let mut cb = ClusterBuilder::new();
-        cb.add(pair(d(2, 0.0), d(1, 0.0), PairKind::MinHash));
-        let err = cb.verify(0.8, |_| None).unwrap_err();
-        assert!(matches!(err, DedupError::MissingSignature { .. }));
     }
 
     #[test]

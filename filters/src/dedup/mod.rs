@@ -8,9 +8,10 @@
 //!    [`DocSketch::entries`] gives the rows the shard writes, sorted with [`sort_entries`].
 //! 2. **buckets** (per band): the sorted runs of every shard are merged ([`merge_sorted_runs`]) and
 //!    fed to a [`BucketPairer`], which pairs every member of a bucket with the bucket's smallest key.
-//! 3. **clusters** (one reduce task): [`ClusterBuilder`] takes the pairs of all bands, optionally
-//!    checks them against the signatures ([`estimated_jaccard`]), runs union-find and picks each
-//!    cluster's representative ([`choose_representative`]). Memory grows with pairs, not documents.
+//! 3. **clusters** (one reduce task): [`ClusterBuilder`] takes the pairs of all bands; with
+//!    verification ([`Verify`]) it checks every candidate against the document that would be kept
+//!    for it ([`ClusterBuilder::finish_verified`], no chaining), without it it runs union-find
+//!    ([`ClusterBuilder::finish`]). Memory grows with pairs, not documents.
 //! 4. **apply** (per shard): [`ClusterTable::decision`] says keep or drop (with reason and the
 //!    kept document) for every document.
 //!
@@ -26,6 +27,7 @@ mod shingles;
 mod simd_neon;
 mod simd_x86;
 mod sketch;
+mod verify;
 
 pub use buckets::{
     bucket_pairs, merge_sorted_runs, sort_entries, BandEntry, BucketPairer, DocInfo, MergeSorted,
@@ -39,6 +41,7 @@ pub use normalise::{exact_key, exact_key_normalised, normalise, normalise_into, 
 pub use reference::{dedup_in_memory, dedup_sharded, DocInput};
 pub use shingles::{shingle_hashes, shingle_hashes_into, SHINGLE_SEED};
 pub use sketch::{DocSketch, Sketcher};
+pub use verify::{exact_jaccard, Fingerprint, Fingerprinter, Verify};
 
 /// Parameters of near-duplicate detection. `bands * rows` permutations make a signature.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,17 +52,15 @@ pub struct DedupParams {
     pub bands: usize,
     /// Rows (permutations) per band.
     pub rows: usize,
-    /// Estimated Jaccard similarity a candidate pair must reach when pairs are verified.
+    /// Jaccard similarity a removed document must have with the document kept for it (checked
+    /// as `verify` says).
     pub threshold: f32,
     /// Seed of the permutation parameters (see `docs/dedup.md`); changing it changes every
     /// signature, so it is part of the stage config.
     pub seed: u64,
-    /// Check candidate pairs against their signatures before joining them
-    /// ([`ClusterBuilder::verify`]). Off by default: on injected near-duplicates it raised the share
-    /// of removed documents with true Jaccard >= 0.8 from 0.67 to 0.96 but cut recall of such
-    /// pairs from 0.99 to 0.93, while every removal was a real near-duplicate either way
-    /// (`bench/RESULTS-dedup.md`).
-    pub verify: bool,
+    /// How candidate pairs are checked before a removal ([`Verify`]; `bench/RESULTS-dedup.md`
+    /// has the precision, recall and cost of each).
+    pub verify: Verify,
 }
 
 /// Default permutation seed: the ASCII bytes of "minga-mh".
@@ -73,7 +74,7 @@ impl Default for DedupParams {
             rows: 8,
             threshold: 0.8,
             seed: DEFAULT_SEED,
-            verify: false,
+            verify: Verify::Exact,
         }
     }
 }

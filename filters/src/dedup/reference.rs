@@ -11,8 +11,8 @@ use super::buckets::{
     merge_sorted_runs, sort_entries, BandEntry, BucketPairer, DocInfo, Pair, PairKind,
 };
 use super::cluster::{choose_representative, ClusterBuilder, Decision, DupReason};
-use super::minhash::estimated_jaccard;
 use super::sketch::{DocSketch, Sketcher};
+use super::verify::{Fingerprint, Fingerprinter, Verify};
 use super::{DedupError, DedupParams};
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
@@ -58,18 +58,18 @@ pub fn dedup_in_memory(
             continue;
         };
         for &m in members.iter().filter(|&&m| m != anchor) {
-            let similar = estimated_jaccard(&sk[m].signature, &sk[anchor].signature);
-            if *table == 0 || !params.verify || similar >= params.threshold {
-                edges.push((m, anchor));
-            }
+            edges.push((m, anchor, *table == 0));
         }
+    }
+    if params.verify != Verify::None {
+        return verified_in_memory(docs, &sk, &edges, params);
     }
     // Connected components by label propagation (deliberately not union-find).
     let mut label: Vec<usize> = (0..sk.len()).collect();
     let mut changed = true;
     while changed {
         changed = false;
-        for &(a, b) in &edges {
+        for &(a, b, _) in &edges {
             let l = label[a].min(label[b]);
             if label[a] != l || label[b] != l {
                 label[a] = l;
@@ -99,12 +99,51 @@ pub fn dedup_in_memory(
             } else {
                 DupReason::MinHash
             };
-            Decision::Drop { reason, kept: rep }
+            Decision::Drop {
+                reason,
+                kept: rep,
+                similarity: None,
+            }
         };
         out.push((s.doc.key, decision));
     }
     out.sort_by_key(|d| d.0);
     Ok(out)
+}
+
+/// The verified path of [`dedup_in_memory`]: the same candidate edges, every document
+/// fingerprinted up front.
+fn verified_in_memory(
+    docs: &[DocInput],
+    sk: &[DocSketch],
+    edges: &[(usize, usize, bool)],
+    params: DedupParams,
+) -> Result<Vec<(u64, Decision)>, DedupError> {
+    let mut builder = ClusterBuilder::new();
+    for &(m, a, exact) in edges {
+        let kind = if exact {
+            PairKind::Exact
+        } else {
+            PairKind::MinHash
+        };
+        builder.add(Pair {
+            member: sk[m].doc,
+            anchor: sk[a].doc,
+            kind,
+        });
+    }
+    let mut fp = Fingerprinter::new(params, params.verify)?;
+    let all: BTreeMap<u64, Fingerprint> = docs
+        .iter()
+        .filter_map(|d| Some((d.doc.key, fp.fingerprint(d.text)?)))
+        .collect();
+    let table = builder.finish_verified(params.threshold, |k| all.get(&k))?;
+    Ok(docs
+        .iter()
+        .map(|d| (d.doc.key, table.decision(d.doc.key)))
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .collect())
 }
 
 /// The four steps over `shards` shards (document in shard `part % shards`, as
@@ -121,9 +160,8 @@ pub fn dedup_sharded(
     for d in docs {
         by_shard[DocInfo::part_of(d.doc.key) as usize % shards].push(*d);
     }
-    // 1. signatures, per shard: sorted rows of every table, and the signatures themselves.
+    // 1. signatures, per shard: sorted rows of every table.
     let mut runs: Vec<Vec<Vec<BandEntry>>> = vec![Vec::new(); tables];
-    let mut signatures: Vec<Vec<(u64, Vec<u32>)>> = Vec::new();
     for shard in &by_shard {
         let sk = sketch_all(shard, params)?;
         for (t, run) in runs.iter_mut().enumerate() {
@@ -135,7 +173,6 @@ pub fn dedup_sharded(
             sort_entries(&mut rows);
             run.push(rows);
         }
-        signatures.push(sk.into_iter().map(|s| (s.doc.key, s.signature)).collect());
     }
     // 2. buckets, per table: merge the shards' runs and pair.
     let mut pairs: Vec<Vec<Pair>> = Vec::new();
@@ -156,22 +193,26 @@ pub fn dedup_sharded(
         }
         pairs.push(out);
     }
-    // 3. clusters: all tables' pairs (last table first: order must not matter), then verification
-    // with only the signatures it asks for, as a stage streaming signature files would keep.
+    // 3. clusters: all tables' pairs (last table first: order must not matter), then verification.
     let mut builder = ClusterBuilder::new();
     for table in pairs.into_iter().rev() {
         table.into_iter().for_each(|p| builder.add(p));
     }
-    if params.verify {
-        let wanted = builder.minhash_keys();
-        let kept: BTreeMap<u64, Vec<u32>> = signatures
-            .into_iter()
+    let table = if params.verify == Verify::None {
+        builder.finish()
+    } else {
+        // Only the fingerprints the builder asks for, computed from the shards' text as the
+        // stage reads it back.
+        let wanted = builder.fingerprint_keys();
+        let mut fp = Fingerprinter::new(params, params.verify)?;
+        let kept: BTreeMap<u64, Fingerprint> = by_shard
+            .iter()
             .flatten()
-            .filter(|(k, _)| wanted.binary_search(k).is_ok())
+            .filter(|d| wanted.binary_search(&d.doc.key).is_ok())
+            .filter_map(|d| Some((d.doc.key, fp.fingerprint(d.text)?)))
             .collect();
-        builder.verify(params.threshold, |k| kept.get(&k).map(|s| s.as_slice()))?;
-    }
-    let table = builder.finish();
+        builder.finish_verified(params.threshold, |k| kept.get(&k))?
+    };
     // 4. apply, per shard.
     let mut out: Vec<(u64, Decision)> = by_shard
         .iter()

@@ -126,7 +126,7 @@ fn sharded_steps_equal_the_reference_for_any_shard_count() {
     let corpus = corpus();
     let order: Vec<usize> = (0..corpus.len()).collect();
     let docs = inputs(&corpus, &order);
-    for verify in [true, false] {
+    for verify in [Verify::Exact, Verify::Signature, Verify::None] {
         let params = DedupParams {
             verify,
             ..Default::default()
@@ -137,7 +137,7 @@ fn sharded_steps_equal_the_reference_for_any_shard_count() {
         assert!(count(&want, DupReason::MinHash) >= 10, "{want:?}");
         for shards in [1, 2, 3, 7] {
             let got = dedup_sharded(&docs, params, shards).unwrap();
-            assert_eq!(got, want, "verify={verify} shards={shards}");
+            assert_eq!(got, want, "verify={verify:?} shards={shards}");
         }
     }
 }
@@ -152,7 +152,7 @@ fn input_order_does_not_matter() {
         shuffled.swap(i, rng.below(i + 1));
     }
     let params = DedupParams {
-        verify: true,
+        verify: Verify::Exact,
         ..Default::default()
     };
     let want = dedup_sharded(&inputs(&corpus, &forward), params, 3).unwrap();
@@ -174,7 +174,7 @@ fn verification_only_removes_fewer() {
     let loose = dedup_in_memory(
         &docs,
         DedupParams {
-            verify: false,
+            verify: Verify::None,
             ..Default::default()
         },
     )
@@ -182,7 +182,7 @@ fn verification_only_removes_fewer() {
     let strict = dedup_in_memory(
         &docs,
         DedupParams {
-            verify: true,
+            verify: Verify::Exact,
             ..Default::default()
         },
     )
@@ -223,7 +223,8 @@ fn exact_copies_keep_the_best_then_first() {
         got[0].1,
         Decision::Drop {
             reason: DupReason::Exact,
-            kept: docs[2].doc
+            kept: docs[2].doc,
+            similarity: Some(1.0)
         }
     );
     // Equal quality: the first occurrence wins.

@@ -28,7 +28,7 @@ pub enum DedupCommand {
     Signatures(DedupIo),
     /// Per table (shardable by table): candidate pairs from the rows of every part.
     Buckets(DedupIo),
-    /// One task: union-find over all pairs, the decisions per part.
+    /// One task: verify candidate pairs against the text and cluster them; the decisions per part.
     Clusters(DedupIo),
     /// Per input part (shardable): kept documents out, duplicates to the ledger.
     Apply(DedupIo),

@@ -63,11 +63,20 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
 }
 
 /// The ledger entry of a removed document.
-fn rejection(reason: DupReason, kept: &DocInfo) -> Rejection {
+/// `value` is the verified similarity to the kept document (1 for exact duplicates; none when
+/// `[dedup] verify = "none"`).
+fn rejection(reason: DupReason, kept: &DocInfo, similarity: Option<f32>) -> Rejection {
     let kept_id = format_id(kept.id);
-    let (value, detail) = match reason {
-        DupReason::Exact => (Some(1.0), format!("same text as {kept_id}")),
-        DupReason::MinHash => (None, format!("near-duplicate of {kept_id} (MinHash-LSH)")),
+    let (value, detail) = match (reason, similarity) {
+        (DupReason::Exact, _) => (Some(1.0), format!("same text as {kept_id}")),
+        (DupReason::MinHash, Some(s)) => (
+            Some(f64::from(s)),
+            format!("{s:.2} similar to {kept_id} (verified, MinHash-LSH candidate)"),
+        ),
+        (DupReason::MinHash, None) => (
+            None,
+            format!("near-duplicate of {kept_id} (MinHash-LSH, unverified)"),
+        ),
     };
     Rejection {
         dup_of: Some(kept_id),
@@ -122,9 +131,13 @@ fn run_part(
                     doc.dup_cluster_size = Some(cluster_size);
                     kept_w.push(doc)?;
                 }
-                Decision::Drop { reason, kept } => {
+                Decision::Drop {
+                    reason,
+                    kept,
+                    similarity,
+                } => {
                     *m.reasons.entry(reason.as_str().to_string()).or_default() += 1;
-                    ledger_w.push_rejected(doc, rejection(reason, &kept))?;
+                    ledger_w.push_rejected(doc, rejection(reason, &kept, similarity))?;
                 }
             }
         }

@@ -1,13 +1,18 @@
-//! `minga dedup clusters`: the one reduce task. Reads the pairs of every table, runs union-find
-//! (`ClusterBuilder`; memory grows with pairs, not documents) and writes each input part's slice
-//! of the decisions for the apply step.
+//! `minga dedup clusters`: the one reduce task. Reads the pairs of every table, verifies them
+//! against the text of the documents they join (read back from the input shards, `text` column
+//! only, for documents in a MinHash pair) and clusters them (`ClusterBuilder`; memory grows with
+//! pairs and verified documents, not with the corpus), then writes each input part's slice of the
+//! decisions for the apply step.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use minga_filters::dedup::{ClusterBuilder, DocInfo};
-use minga_manifests::PartManifest;
+use std::collections::BTreeMap;
+
+use minga_filters::dedup::{ClusterBuilder, DocInfo, Fingerprint, Fingerprinter, Verify};
+use minga_manifests::{PartManifest, ShardReader};
+use rayon::prelude::*;
 
 use super::records::{write_cluster_part, RecordReader, PAIR_BYTES, PAIR_MAGIC};
 use super::signatures::{file_entry, step_manifest};
@@ -21,7 +26,8 @@ pub const MANIFEST: &str = "clusters";
 pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> {
     let started = now_utc();
     let clock = Instant::now();
-    let parts: Vec<usize> = input_parts(input)?.into_iter().map(|(p, _)| p).collect();
+    let part_paths = input_parts(input)?;
+    let parts: Vec<usize> = part_paths.iter().map(|(p, _)| *p).collect();
     let layout = Layout::new(out);
     let digest = cfg.digest();
     let mut builder = ClusterBuilder::new();
@@ -47,7 +53,21 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
         inputs.push(file_entry(&file, n, &layout.buckets())?);
     }
     let pairs_in: u64 = inputs.iter().map(|i| i.rows).sum();
-    let table = builder.finish();
+    let params = cfg.params()?;
+    let table = if params.verify == Verify::None {
+        builder.finish()
+    } else {
+        let wanted = builder.fingerprint_keys();
+        let fingerprints = fingerprints(cfg, &part_paths, &wanted)?;
+        count(
+            &mut counters,
+            "verified_documents",
+            fingerprints.len() as u64,
+        );
+        let bytes: usize = fingerprints.values().map(Fingerprint::heap_bytes).sum();
+        count(&mut counters, "fingerprint_bytes", bytes as u64);
+        builder.finish_verified(params.threshold, |k| fingerprints.get(&k))?
+    };
     count(&mut counters, "removed", table.removals().len() as u64);
     count(
         &mut counters,
@@ -81,4 +101,48 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
     );
     Layout::write_step_manifest(&m, &Layout::step_manifest(&layout.clusters(), MANIFEST))?;
     Ok(m)
+}
+
+/// Fingerprints of the documents with these keys (sorted), from the text of the input parts.
+/// Parts are read in parallel; the map is keyed, so the result does not depend on the order.
+fn fingerprints(
+    cfg: &DedupConfig,
+    parts: &[(usize, std::path::PathBuf)],
+    wanted: &[u64],
+) -> Result<BTreeMap<u64, Fingerprint>> {
+    let params = cfg.params()?;
+    let per_part: Vec<Result<Vec<(u64, Fingerprint)>>> = parts
+        .par_iter()
+        .map(|(part, path)| {
+            let lo = DocInfo::part_row_key(*part as u32, 0);
+            let hi = lo + (1u64 << 32);
+            let (a, b) = (
+                wanted.partition_point(|&k| k < lo),
+                wanted.partition_point(|&k| k < hi),
+            );
+            let rows: Vec<usize> = wanted[a..b].iter().map(|&k| (k - lo) as usize).collect();
+            if rows.is_empty() {
+                return Ok(Vec::new());
+            }
+            let texts = ShardReader::open(path)?
+                .texts_at(&rows)
+                .with_context(|| format!("dedup clusters: reading {}", path.display()))?;
+            if texts.len() != rows.len() {
+                bail!(
+                    "{} has fewer rows than the dedup pairs name: it changed after `minga dedup signatures`; rerun the dedup steps",
+                    path.display()
+                );
+            }
+            let mut fp = Fingerprinter::new(params, params.verify)?;
+            Ok(texts
+                .into_iter()
+                .filter_map(|(row, text)| Some((lo + row as u64, fp.fingerprint(&text)?)))
+                .collect())
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for part in per_part {
+        out.extend(part?);
+    }
+    Ok(out)
 }

@@ -23,7 +23,7 @@ pub mod signatures;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use minga_filters::dedup::{DedupParams, PairKind, DEFAULT_SEED};
+use minga_filters::dedup::{DedupParams, PairKind, Verify, DEFAULT_SEED};
 use serde::{Deserialize, Serialize};
 
 pub const STAGE: &str = "dedup";
@@ -38,9 +38,12 @@ pub struct DedupConfig {
     pub bands: usize,
     /// Rows (permutations) per band.
     pub rows: usize,
-    /// Jaccard similarity the banding is tuned for (`docs/dedup.md`, S-curve); recorded in the
-    /// manifest.
+    /// Jaccard similarity of word n-gram sets a removed document must have with the document kept
+    /// for it; the banding is tuned for it (`docs/dedup.md`, S-curve).
     pub threshold: f32,
+    /// How candidate pairs are checked: `exact` (Jaccard of the shingle sets), `signature`
+    /// (MinHash estimate) or `none` (every LSH candidate joins; clusters chain).
+    pub verify: VerifyMode,
     /// Permutation seed; default "minga-mh" in ASCII.
     pub seed: u64,
     /// Remove documents whose normalised text equals another's.
@@ -63,6 +66,7 @@ impl Default for DedupConfig {
             bands: 14,
             rows: 8,
             threshold: 0.8,
+            verify: VerifyMode::Exact,
             seed: DEFAULT_SEED,
             exact: true,
             near: true,
@@ -81,7 +85,7 @@ impl DedupConfig {
             rows: self.rows,
             threshold: self.threshold,
             seed: self.seed,
-            verify: false,
+            verify: self.verify.into(),
         };
         p.validate()?;
         Ok(p)
@@ -109,6 +113,25 @@ impl DedupConfig {
 
     pub fn digest(&self) -> String {
         crate::config::digest_of(&self.manifest_config())
+    }
+}
+
+/// `[dedup] verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyMode {
+    Exact,
+    Signature,
+    None,
+}
+
+impl From<VerifyMode> for Verify {
+    fn from(m: VerifyMode) -> Verify {
+        match m {
+            VerifyMode::Exact => Verify::Exact,
+            VerifyMode::Signature => Verify::Signature,
+            VerifyMode::None => Verify::None,
+        }
     }
 }
 
@@ -236,6 +259,13 @@ mod tests {
         assert_eq!(c.rows, 8);
         assert_eq!(c.keep_near_duplicates_for, vec!["que".to_string()]);
         let bad: toml::Table = toml::from_str("band = 9").unwrap();
+        assert!(bad.try_into::<DedupConfig>().is_err());
+        let v: toml::Table = toml::from_str("verify = \"signature\"").unwrap();
+        assert_eq!(
+            v.try_into::<DedupConfig>().unwrap().verify,
+            VerifyMode::Signature
+        );
+        let bad: toml::Table = toml::from_str("verify = \"exakt\"").unwrap();
         assert!(bad.try_into::<DedupConfig>().is_err());
     }
 

@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | band rows | `MGDDROW1` | bucket u128, doc (44 bytes) |
 //! | pairs | `MGDDPAR1` | member doc, anchor doc (56 bytes) |
-//! | cluster part | `MGDDCLU1` | `n_removed` u64, `n_kept` u64, then removals (member doc, kept doc, reason u8: 0 exact, 1 minhash; 57 bytes), then kept rows (key u64, cluster size u32; 12 bytes) |
+//! | cluster part | `MGDDCLU2` | `n_removed` u64, `n_kept` u64, then removals (member doc, kept doc, reason u8: 0 exact, 1 minhash, similarity f32, NaN when not verified; 61 bytes), then kept rows (key u64, cluster size u32; 12 bytes) |
 //!
 //! A doc is key u64, id u128, quality f32 (28 bytes). Files are written to a temp name and renamed.
 
@@ -17,12 +17,12 @@ use minga_filters::dedup::{BandEntry, ClusterTable, DocInfo, DupReason, Pair, Pa
 
 pub const ROW_MAGIC: &[u8; 8] = b"MGDDROW1";
 pub const PAIR_MAGIC: &[u8; 8] = b"MGDDPAR1";
-pub const CLUSTER_MAGIC: &[u8; 8] = b"MGDDCLU1";
+pub const CLUSTER_MAGIC: &[u8; 8] = b"MGDDCLU2";
 
 const DOC: usize = 28;
 pub const ROW_BYTES: usize = 16 + DOC;
 pub const PAIR_BYTES: usize = 2 * DOC;
-const REMOVAL_BYTES: usize = 2 * DOC + 1;
+const REMOVAL_BYTES: usize = 2 * DOC + 5;
 const KEPT_BYTES: usize = 12;
 
 fn put_doc(buf: &mut Vec<u8>, d: &DocInfo) {
@@ -115,6 +115,8 @@ impl RecordWriter {
             DupReason::Exact => 0,
             DupReason::MinHash => 1,
         });
+        let similarity = r.similarity.unwrap_or(f32::NAN);
+        self.buf.extend_from_slice(&similarity.to_le_bytes());
         self.emit()
     }
 
@@ -257,6 +259,11 @@ pub fn read_cluster_part(path: &Path) -> Result<ClusterTable> {
             } else {
                 DupReason::MinHash
             },
+            similarity: {
+                let mut f = [0u8; 4];
+                f.copy_from_slice(&b[2 * DOC + 1..2 * DOC + 5]);
+                Some(f32::from_le_bytes(f)).filter(|s| !s.is_nan())
+            },
         })
         .collect();
     let kept = kept
@@ -316,14 +323,23 @@ mod tests {
     fn cluster_part_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.bin");
-        let removed = vec![Removal {
-            member: doc(5),
-            kept: doc(2),
-            reason: DupReason::MinHash,
-        }];
-        write_cluster_part(&p, &removed, &[(2, 2)]).unwrap();
+        let removed = vec![
+            Removal {
+                member: doc(5),
+                kept: doc(2),
+                reason: DupReason::MinHash,
+                similarity: Some(0.875),
+            },
+            Removal {
+                member: doc(6),
+                kept: doc(2),
+                reason: DupReason::MinHash,
+                similarity: None,
+            },
+        ];
+        write_cluster_part(&p, &removed, &[(2, 3)]).unwrap();
         let t = read_cluster_part(&p).unwrap();
         assert_eq!(t.removals(), &removed[..]);
-        assert_eq!(t.representatives(), &[(2, 2)]);
+        assert_eq!(t.representatives(), &[(2, 3)]);
     }
 }
