@@ -175,6 +175,9 @@ fn break_kind(tag: Tag) -> u8 {
     }
 }
 
+/// Output (bytes) above which a heading is no longer the title of the text.
+const TITLE_ZONE: usize = 200;
+
 /// Appends the text of `root` to `sink`, walking without recursion.
 pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &mut Sink) {
     let root_text = st[root as usize].text;
@@ -199,7 +202,11 @@ pub fn render(dom: &Dom, st: &[Stat], root: u32, opts: &ExtractOptions, sink: &m
             }
             continue;
         }
-        if id != root && (prune(dom, st, id, root_text, opts) || is_label(dom, st, id)) {
+        // The title at the top of the text is often a link to the article itself.
+        let title = matches!(tag, Tag::H1 | Tag::H2)
+            && sink.out.len() < TITLE_ZONE
+            && !node.hint.is_boilerplate();
+        if id != root && !title && (prune(dom, st, id, root_text, opts) || is_label(dom, st, id)) {
             sink.drop_orphan_heading(dom, st, id);
             continue;
         }

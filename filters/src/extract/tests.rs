@@ -276,3 +276,14 @@ fn an_unclosed_name_anchor_is_not_a_link() {
     let t = extract(&page).text;
     assert!(t.contains("Párrafo 0 del relato") && t.contains("Párrafo 5 del relato"), "{t}");
 }
+
+#[test]
+fn keeps_a_title_that_links_to_its_article() {
+    let page = "<body><div class=post><h2><a href='/2012/ferias'>Ferias del libro en Lima</a></h2>\
+        <p>La feria de este año, según los organizadores, reunió a más de cien editoriales \
+        independientes, con presentaciones, talleres y lecturas para todas las edades.</p>\
+        <p>Las ventas superaron las del año anterior, y la próxima edición ya tiene fecha, \
+        lugar y un país invitado.</p></div></body>";
+    let t = extract(page).text;
+    assert!(t.starts_with("Ferias del libro en Lima"), "{t}");
+}
