@@ -458,7 +458,9 @@ pub fn finish_part(
     ledger_entry.path = format!("{REJECTED_DIR}/{}", ledger_entry.path);
     m.rows_out = out_entry.rows;
     m.rows_rejected = ledger_entry.rows;
-    m.outputs = vec![out_entry, ledger_entry];
+    // Shard and ledger first, then whatever the stage listed itself (e.g. dedup's boilerplate list).
+    let extra = std::mem::take(&mut m.outputs);
+    m.outputs = [out_entry, ledger_entry].into_iter().chain(extra).collect();
     m.finished = now_utc();
     m.seconds = clock.elapsed().as_secs_f64();
     if m.rows_in != m.rows_out + m.rows_rejected {

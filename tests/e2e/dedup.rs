@@ -180,3 +180,82 @@ fn kept_languages_keep_near_duplicates_but_not_exact_ones() {
         .iter()
         .any(|r| r.doc.url.as_deref() == Some(VALDIVIA_NEAR)));
 }
+
+/// `[dedup] boilerplate_lines`: a footer repeated on twelve pages of one site is removed from all
+/// of them and listed; a page made only of it goes to the ledger; the same footer on another site's
+/// two pages, short repeated lines and the rest of the text stay.
+#[test]
+fn repeated_lines_of_a_site_are_removed_and_listed() {
+    let t = tempfile::tempdir().unwrap();
+    let footer = "Todos los derechos reservados a la Radio Comunitaria del Sur";
+    let mut jsonl = String::new();
+    let mut page = |url: String, text: String| {
+        let row = serde_json::json!({ "url": url, "text": text });
+        jsonl.push_str(&format!("{row}\n"));
+    };
+    let words = [
+        "milpa", "maíz", "frijol", "calabaza", "lluvia", "semilla", "cosecha",
+    ];
+    for i in 0..12 {
+        let body: Vec<String> = (0..40)
+            .map(|k| words[(i * 7 + k * k) % words.len()].to_string() + &format!("{}", i * 100 + k))
+            .collect();
+        let text = format!("Noticia {i}\n\n{}\n\nEjemplo:\n\n{footer}", body.join(" "));
+        page(format!("https://radio-sur.cl.example/n/{i}"), text);
+    }
+    page("https://radio-sur.cl.example/legal".into(), footer.into());
+    for i in 0..2 {
+        page(
+            format!("https://otro-sitio.pe.example/{i}"),
+            format!("Otra página número {i} del otro sitio.\n\n{footer}"),
+        );
+    }
+    std::fs::write(t.path().join("pages.jsonl"), jsonl).unwrap();
+    std::fs::write(
+        t.path().join("bp.toml"),
+        "[dedup]\nboilerplate_lines = true\nboilerplate_min_docs = 10\n",
+    )
+    .unwrap();
+    run_ok(t.path(), &["ingest", "pages.jsonl", "--out", "in"], &[]);
+    let args = ["dedup", "--in", "in", "--out", "out", "--config", "bp.toml"];
+    run_ok(t.path(), &args, &[]);
+    let kept = read_docs(&t.path().join("out"));
+    assert_eq!(kept.len(), 14);
+    for d in &kept {
+        let url = d.url.as_deref().unwrap();
+        let has_footer = d.text.contains(footer);
+        assert_eq!(
+            has_footer,
+            url.contains("otro-sitio"),
+            "{url}: {:?}",
+            d.text
+        );
+        if url.contains("radio-sur") {
+            assert!(
+                d.text.starts_with("Noticia ") && d.text.contains("\n\nEjemplo:"),
+                "{:?}",
+                d.text
+            );
+            assert!(!d.text.ends_with('\n'));
+        }
+    }
+    let ledger = read_ledger(&t.path().join("out"));
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(ledger[0].why.reason, "dedup.boilerplate_only");
+    let list = std::fs::read_to_string(t.path().join("out/boilerplate/part-00000.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = list
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert_eq!(rows[0]["site"], "radio-sur.cl.example");
+    assert_eq!(rows[0]["docs"], 13);
+    assert_eq!(rows[0]["removed_from"], 13);
+    let m = read_json(&t.path().join("out/_parts/part-00000.json"));
+    assert_eq!(m["counters"]["boilerplate.lines_removed"], 13);
+    assert!(m["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["path"] == "boilerplate/part-00000.jsonl"));
+}

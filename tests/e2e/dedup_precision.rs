@@ -381,6 +381,23 @@ fn score(docs: &[Doc], outcome: &Outcome, threshold: f64) -> Score {
     }
 }
 
+impl Score {
+    /// `precision | recall | lowest J removed`, as table cells.
+    fn cells(&self) -> String {
+        let (p, r) = (self.precision, self.recall);
+        format!(
+            "{}/{} = {:.3} | {}/{} = {:.3} | {:.3}",
+            p.0,
+            p.1,
+            ratio(p),
+            r.0,
+            r.1,
+            ratio(r),
+            self.lowest
+        )
+    }
+}
+
 fn ratio((a, b): (usize, usize)) -> f64 {
     if b == 0 {
         1.0
@@ -401,16 +418,10 @@ fn near_dedup_precision_and_recall_on_real_prose() {
     let out = dedup(t.path(), "", "dedup");
     let s = score(&docs, &out, 0.8);
     eprintln!(
-        "report split: {} documents, {} removed, precision {}/{} = {:.3}, recall {}/{} = {:.3}, lowest J removed {:.3}",
+        "report split: {} documents, {} removed; precision | recall | lowest J removed: {}",
         docs.len(),
         out.removed.len(),
-        s.precision.0,
-        s.precision.1,
-        ratio(s.precision),
-        s.recall.0,
-        s.recall.1,
-        ratio(s.recall),
-        s.lowest
+        s.cells()
     );
     assert!(
         s.recall.1 >= 100 && s.precision.1 >= 100,
@@ -468,15 +479,9 @@ fn near_dedup_curve() {
                 let o = last.unwrap();
                 let s = score(&docs, &o, threshold);
                 println!(
-                    "| {threshold} | {bands} x {rows} | {verify} | {} | {}/{} = {:.3} | {}/{} = {:.3} | {:.3} | {:.2} ({:.2}-{:.2}) |",
+                    "| {threshold} | {bands} x {rows} | {verify} | {} | {} | {:.2} ({:.2}-{:.2}) |",
                     o.removed.len(),
-                    s.precision.0,
-                    s.precision.1,
-                    ratio(s.precision),
-                    s.recall.0,
-                    s.recall.1,
-                    ratio(s.recall),
-                    s.lowest,
+                    s.cells(),
                     cpu[cpu.len() / 2],
                     cpu[0],
                     cpu[cpu.len() - 1]

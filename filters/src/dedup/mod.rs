@@ -20,6 +20,7 @@
 
 mod buckets;
 mod cluster;
+mod lines;
 mod minhash;
 mod normalise;
 mod reference;
@@ -36,6 +37,7 @@ pub use buckets::{
 pub use cluster::{
     choose_representative, ClusterBuilder, ClusterTable, Decision, DupReason, Removal, UnionFind,
 };
+pub use lines::{line_hash, line_hashes, site_hash, site_of, strip_lines, LINE_SEED};
 pub use minhash::{band_keys, estimated_jaccard, Kernel, MinHasher, BAND_SEED};
 pub use normalise::{exact_key, exact_key_normalised, normalise, normalise_into, EXACT_SEED};
 pub use reference::{dedup_in_memory, dedup_sharded, DocInput};

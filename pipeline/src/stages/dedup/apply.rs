@@ -11,6 +11,7 @@ use minga_manifests::{
     part_name, Columns, FileEntry, PartManifest, Rejection, ShardReader, ShardWriter, MANIFEST_FILE,
 };
 
+use super::boilerplate::{Boilerplate, ONLY_BOILERPLATE};
 use super::records::read_cluster_part;
 use super::{clusters, format_id, input_parts, DedupConfig, Layout, STAGE};
 use crate::runner::{
@@ -33,6 +34,7 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
     }
     if !opts.resume && opts.shards.count == 1 {
         clear_outputs(out)?;
+        super::clear_dir(&out.join(super::boilerplate::DIR))?;
     }
     let mut run = StageRun::default();
     for (part, path) in parts.iter().filter(|(p, _)| opts.shards.selects(*p)) {
@@ -50,8 +52,25 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
             continue;
         }
         let table = read_cluster_part(&layout.cluster_file(*part))?;
-        let m = run_part(reader, entry, *part, out, &table, &digest, &in_digest)
-            .with_context(|| format!("dedup apply: part {}", path.display()))?;
+        let boilerplate = match cfg.boilerplate_lines {
+            true => Some(Boilerplate::count(
+                path,
+                cfg.boilerplate_min_docs,
+                cfg.boilerplate_min_words,
+            )?),
+            false => None,
+        };
+        let m = run_part(
+            reader,
+            entry,
+            *part,
+            out,
+            &table,
+            boilerplate,
+            &digest,
+            &in_digest,
+        )
+        .with_context(|| format!("dedup apply: part {}", path.display()))?;
         run.add(&m);
     }
     if input.join(MANIFEST_FILE).exists() {
@@ -84,12 +103,14 @@ fn rejection(reason: DupReason, kept: &DocInfo, similarity: Option<f32>) -> Reje
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_part(
     mut reader: ShardReader,
     entry: FileEntry,
     part: usize,
     out: &Path,
     table: &ClusterTable,
+    mut boilerplate: Option<Boilerplate>,
     digest: &str,
     in_digest: &str,
 ) -> Result<PartManifest> {
@@ -129,6 +150,27 @@ fn run_part(
                         count(&mut m.counters, "kept_representatives", 1);
                     }
                     doc.dup_cluster_size = Some(cluster_size);
+                    if let Some(b) = boilerplate.as_mut() {
+                        let s = b.strip(&mut doc);
+                        if s.lines > 0 {
+                            count(&mut m.counters, "boilerplate.documents_changed", 1);
+                            count(&mut m.counters, "boilerplate.lines_removed", s.lines);
+                            count(&mut m.counters, "boilerplate.bytes_removed", s.bytes);
+                        }
+                        if s.lines > 0 && doc.text.trim().is_empty() {
+                            *m.reasons.entry(ONLY_BOILERPLATE.to_string()).or_default() += 1;
+                            let why = Rejection::new(
+                                ONLY_BOILERPLATE,
+                                Some(s.lines as f64),
+                                format!(
+                                    "all {} lines repeat across its site (see boilerplate/)",
+                                    s.lines
+                                ),
+                            );
+                            ledger_w.push_rejected(doc, why)?;
+                            continue;
+                        }
+                    }
                     kept_w.push(doc)?;
                 }
                 Decision::Drop {
@@ -142,7 +184,15 @@ fn run_part(
             }
         }
     }
-    let removed: u64 = m.reasons.values().sum();
+    let removed: u64 = m
+        .reasons
+        .iter()
+        .filter(|(r, _)| r.as_str() != ONLY_BOILERPLATE)
+        .map(|(_, n)| n)
+        .sum();
+    if let Some(b) = &boilerplate {
+        m.outputs.push(b.write_list(out, part)?);
+    }
     if removed != table.removals().len() as u64
         || table
             .removals()

@@ -15,6 +15,7 @@
 //! `url = true`, table `bands + 1` a hash of the URL (an exact duplicate too).
 
 pub mod apply;
+pub mod boilerplate;
 pub mod buckets;
 pub mod clusters;
 pub mod records;
@@ -52,6 +53,13 @@ pub struct DedupConfig {
     pub near: bool,
     /// Also remove documents whose URL equals another's (reason `dedup.exact`).
     pub url: bool,
+    /// Remove lines repeated across documents of one site (URL host, else source) within a part:
+    /// menus and legal footers that extraction missed (`boilerplate.rs`).
+    pub boilerplate_lines: bool,
+    /// A line is boilerplate when at least this many documents of its site in the part hold it.
+    pub boilerplate_min_docs: u32,
+    /// Shorter lines (headings, table cells, code) are never counted as boilerplate.
+    pub boilerplate_min_words: usize,
     /// Languages (ISO 639-3) whose near-duplicates are kept; exact dedup still applies to them.
     pub keep_near_duplicates_for: Vec<String>,
     /// The `quality` signal that picks a cluster's representative (higher is better) when the
@@ -71,6 +79,9 @@ impl Default for DedupConfig {
             exact: true,
             near: true,
             url: false,
+            boilerplate_lines: false,
+            boilerplate_min_docs: 10,
+            boilerplate_min_words: 3,
             keep_near_duplicates_for: Vec::new(),
             quality_signal: Some("stop_word_count".to_string()),
         }
@@ -88,6 +99,9 @@ impl DedupConfig {
             verify: self.verify.into(),
         };
         p.validate()?;
+        if self.boilerplate_min_docs < 2 {
+            bail!("[dedup] boilerplate_min_docs must be at least 2 (a line in one document is not repeated)");
+        }
         Ok(p)
     }
 
