@@ -137,3 +137,41 @@ fn bad_shard_flags_are_clear_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("must be below --shard-count"));
 }
+
+/// A mistake in the section of the last stage fails `minga run` before ingest writes anything,
+/// naming the file, the section or key and its line.
+#[test]
+fn a_config_typo_fails_the_run_before_any_stage() {
+    let cases = [
+        ("[export]\ntokenzier = \"x\"\n", "unknown field `tokenzier`"),
+        ("[filter]\npii_mode = \"tag\"\n", "[filter] (line"),
+        ("[dedup]\nverify = \"exakt\"\n", "unknown variant `exakt`"),
+        ("[dedup]\nbands = 0\n", "[dedup]: bad dedup parameters"),
+        ("[tokenizer]\nvocab_size = \"big\"\n", "invalid type"),
+        ("[report]\ntitle = \"x\"\n", "unknown field `title`"),
+    ];
+    for (section, want) in cases {
+        let t = tempfile::tempdir().unwrap();
+        let cfg = samples_config(t.path(), 1.0);
+        let mut text = std::fs::read_to_string(&cfg).unwrap();
+        let line = text.lines().count() + 2;
+        text.push_str(section);
+        std::fs::write(&cfg, text).unwrap();
+        let out = minga()
+            .current_dir(t.path())
+            .args(["run", cfg.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{section}: {err}");
+        assert!(err.contains(want), "{section}: {err}");
+        assert!(err.contains("pipeline.toml"), "{err}");
+        if !want.contains("bad dedup") {
+            assert!(
+                err.contains(&format!("line {line}")),
+                "{section}: line {line}: {err}"
+            );
+        }
+        assert!(!t.path().join("work").exists(), "{section}: a stage ran");
+    }
+}

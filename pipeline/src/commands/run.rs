@@ -163,6 +163,7 @@ pub fn stage_named(name: &str) -> Result<&'static StagePlan> {
 /// The config, its directory and the workdir (the `--workdir` flag wins over the config's).
 pub fn load(config: &Path, workdir: Option<&PathBuf>, opts: RunOptions) -> Result<RunContext> {
     let (cfg, base) = PipelineConfig::load(config)?;
+    crate::commands::config_check::check_sections(config, &cfg, &base)?;
     let workdir = match workdir {
         Some(w) => w.clone(),
         None => crate::config::join_clean(&base, &cfg.workdir),
