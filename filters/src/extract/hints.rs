@@ -265,6 +265,11 @@ fn matcher() -> Option<&'static (AhoCorasick, usize)> {
     .as_ref()
 }
 
+/// Class names of posts quoted from social networks by their embed snippets.
+fn is_embedded_post(name: &str) -> bool {
+    name.starts_with("twitter-tweet") || name == "instagram-media" || name == "tiktok-embed"
+}
+
 /// Class names that carry a CMS taxonomy slug or id (`tag-elecciones`, `category-politica`,
 /// `post-4711`) in a long class list: the slug is free text, not a description of the block.
 fn is_taxonomy(name: &str) -> bool {
@@ -303,8 +308,9 @@ pub fn add_name_hints(value: &str, hint: &mut Hint, buf: &mut String) {
     };
     let long_list = buf.split_ascii_whitespace().nth(3).is_some();
     for name in buf.split_ascii_whitespace() {
-        // Taxonomy slugs, and URLs used as ids, say nothing about the block.
-        if (long_list && is_taxonomy(name)) || name.contains('/') {
+        // Taxonomy slugs, and URLs used as ids, say nothing about the block; embedded posts
+        // (`twitter-tweet`, `instagram-media`) are quotations inside the text, not share widgets.
+        if (long_list && is_taxonomy(name)) || name.contains('/') || is_embedded_post(name) {
             continue;
         }
         // A BEM modifier (`section--ads`) names a variant, not what the block is.

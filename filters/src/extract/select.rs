@@ -90,10 +90,14 @@ fn headline_before(dom: &Dom, st: &[Stat], first: u32) -> Option<u32> {
                 let a = &dom.nodes[a as usize];
                 is_furniture(a.tag, a.hint)
             });
-            let ok = (8..=250).contains(&t) && !inside_furniture && subtree_end(dom, i) <= first;
+            let ok = (8..=400).contains(&t) && !inside_furniture && subtree_end(dom, i) <= first;
             return ok.then_some(i as u32);
         }
-        if n.is_text() {
+        // The headline's own text (and a lead set as a heading) is not a gap.
+        let in_heading = ancestors(dom, i as u32)
+            .take(4)
+            .any(|a| matches!(dom.nodes[a as usize].tag, Tag::H1 | Tag::H2));
+        if n.is_text() && !in_heading {
             gap += st[i].text;
             if gap > HEADLINE_GAP_CHARS {
                 return None;

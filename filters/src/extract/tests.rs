@@ -287,3 +287,16 @@ fn keeps_a_title_that_links_to_its_article() {
     let t = extract(page).text;
     assert!(t.starts_with("Ferias del libro en Lima"), "{t}");
 }
+
+#[test]
+fn keeps_an_embedded_post_quoted_in_the_text() {
+    let page = "<body><article><p>El servicio meteorológico confirmó el récord, con más de \
+        dieciocho grados, en la base Esperanza, según su informe de este jueves.</p>\
+        <blockquote class='twitter-tweet'><p>Nuevo récord de temperatura en la Antártida: \
+        18,3 grados en la base Esperanza.</p>— SMN Argentina (@SMN_Argentina) \
+        <a href='https://twitter.com/x/status/1'>6 de febrero de 2020</a></blockquote>\
+        <p>Los científicos advierten que el deshielo, cada vez más rápido, cambiará la \
+        península antes que el resto del continente.</p></article></body>";
+    let t = extract(page).text;
+    assert!(t.contains("Nuevo récord de temperatura en la Antártida"), "{t}");
+}
