@@ -1,8 +1,8 @@
 //! Benchmark driver: trains a tokenizer on plain-text files, one document per line.
 //!
 //! `tok_train OUT.json VOCAB ALPHA LANG[:SOURCE]=FILE ...` — prints seconds and the language mix.
-//! SOURCE defaults to the file name. `TOK_MAX_REPEAT`, `TOK_SOURCE_ALPHA`, `TOK_MIN_FREQUENCY` and `TOK_SAMPLE_BYTES`
-//! override those settings.
+//! SOURCE defaults to the file name. `TOK_MAX_REPEAT`, `TOK_SOURCE_ALPHA`, `TOK_MIN_SHARE`, `TOK_MIN_FREQUENCY`,
+//! `TOK_SAMPLE_BYTES` and `TOK_SEED` override those settings.
 
 use std::io::BufRead;
 use std::time::Instant;
@@ -25,6 +25,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Ok(v) = std::env::var("TOK_SOURCE_ALPHA") {
         cfg.source_alpha = v.parse()?;
+    }
+    if let Ok(v) = std::env::var("TOK_MIN_SHARE") {
+        cfg.min_share = v.parse()?;
+    }
+    if let Ok(v) = std::env::var("TOK_SEED") {
+        cfg.seed = v.parse()?;
     }
     if let Ok(v) = std::env::var("TOK_SAMPLE_BYTES") {
         cfg.sample_bytes = Some(v.parse()?);

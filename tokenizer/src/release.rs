@@ -111,13 +111,18 @@ fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
     s.push_str(&format!(
         "Byte-level BPE, {} tokens ({} merges), trained by minga {} on {} languages with \
          language-balanced sampling (share ∝ bytes^{}; the sources of one language ∝ bytes^{}; \
-         at most {}× repeats, seed {}).\n\n",
+         {}at most {}× repeats, seed {}).\n\n",
         r.outcome.vocab_size,
         r.outcome.merges,
         env!("CARGO_PKG_VERSION"),
         r.outcome.mix.languages.len(),
         cfg.alpha,
         cfg.source_alpha,
+        if cfg.min_share > 0.0 {
+            format!("every language at least {} of the sample; ", cfg.min_share)
+        } else {
+            String::new()
+        },
         cfg.max_repeat,
         cfg.seed
     ));

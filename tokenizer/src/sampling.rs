@@ -13,6 +13,12 @@
 //! corpus size `Σ n_l`), so source `s` of language `l` is drawn at the rate
 //! `r_ls = min(q_l · q_s|l · T / n_ls, max_repeat)`: below 1 it is down-sampled, above 1 repeated.
 //!
+//! With a floor φ (`min_share`, default 0: none), every language with text gets at least φ of the
+//! sample: the languages whose `q_l` is below φ are raised to φ and the others scaled down in
+//! proportion to their `q_l` to make room, repeated until no scaled language falls below φ (with
+//! φ · L ≥ 1 for L languages, every language gets 1/L). Unlike a lower α, the floor moves only the
+//! languages below it up, and takes from all the others by the same factor.
+//!
 //! Why sources too: one large collection (a novel corpus, a single crawl dump) would otherwise set
 //! the merges of its language by itself, and its register (19th-century prose, legal text) is not
 //! the language as users write it. With β < 1 the other sources of the language keep a voice.
@@ -124,6 +130,8 @@ pub struct Temperature {
     pub sample_bytes: Option<u64>,
     /// Cap on every rate.
     pub max_repeat: f64,
+    /// φ ∈ [0, 1): least share of the sample of every language with text (0: no floor).
+    pub min_share: f64,
 }
 
 /// `q_k = n_k^a / Σ n^a` over the non-empty sizes; 0 for an empty one.
@@ -148,13 +156,63 @@ fn shares<'a>(
         .collect()
 }
 
+/// Raises every positive share below `floor` to it and scales the others down by one factor so
+/// that the shares still sum to 1, repeated until none of the scaled ones is below `floor`
+/// (water-filling; the result is independent of the map's order). `floor · L ≥ 1` for `L`
+/// positive shares gives every one `1/L`.
+fn apply_floor(q: &mut BTreeMap<&str, f64>, floor: f64) {
+    if floor <= 0.0 {
+        return;
+    }
+    let positive: Vec<&str> = q
+        .iter()
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(k, _)| *k)
+        .collect();
+    let mut raised: std::collections::BTreeSet<&str> = Default::default();
+    loop {
+        let free: f64 = positive
+            .iter()
+            .filter(|k| !raised.contains(*k))
+            .map(|k| q[*k])
+            .sum();
+        let room = 1.0 - floor * raised.len() as f64;
+        if raised.len() == positive.len() || room <= 0.0 || free <= 0.0 {
+            let even = 1.0 / positive.len() as f64;
+            for k in &positive {
+                q.insert(k, even);
+            }
+            return;
+        }
+        let scale = room / free;
+        let below: Vec<&str> = positive
+            .iter()
+            .filter(|k| !raised.contains(*k) && q[**k] * scale < floor)
+            .copied()
+            .collect();
+        if below.is_empty() {
+            for k in &positive {
+                let v = if raised.contains(k) {
+                    floor
+                } else {
+                    q[*k] * scale
+                };
+                q.insert(k, v);
+            }
+            return;
+        }
+        raised.extend(below);
+    }
+}
+
 impl SamplingPlan {
     pub fn new(mix: &LanguageMix, t: Temperature, seed: u64) -> Self {
         let total = t.sample_bytes.unwrap_or_else(|| mix.bytes_seen()) as f64;
-        let q_lang = shares(
+        let mut q_lang = shares(
             mix.languages.iter().map(|(l, s)| (l, s.bytes_seen)),
             t.alpha,
         );
+        apply_floor(&mut q_lang, t.min_share);
         let rates = mix
             .languages
             .iter()
@@ -241,6 +299,7 @@ mod tests {
             source_alpha: 1.0,
             sample_bytes,
             max_repeat,
+            min_share: 0.0,
         };
         SamplingPlan::new(m, t, seed)
     }
@@ -258,6 +317,7 @@ mod tests {
             source_alpha,
             sample_bytes: None,
             max_repeat: 16.0,
+            min_share: 0.0,
         };
         let even = SamplingPlan::new(&m, t(0.0), 7);
         assert!((even.rate("spa", "novels").unwrap() - 5.0 / 9.0).abs() < 1e-9);
@@ -347,5 +407,41 @@ mod tests {
         let p = plan_of(&with_empty, 0.5, Some(300), 100.0, 42);
         assert_eq!(p.weight("aym", "web", ""), Some(0));
         assert_eq!(p.rate("spa", "web"), plan.rate("spa", "web"));
+    }
+
+    #[test]
+    fn floor_raises_small_languages_and_scales_the_rest_alike() {
+        // α = 1, T = 100 MB: spa 60, por 30, aym 6, yua 4 (MB). Floor 0.1: aym and yua rise to
+        // 10 MB each; spa and por give the 10 MB alike (×8/9 of their share): 53.3 and 26.7 MB.
+        let m = mix(&[
+            ("spa", 60_000_000),
+            ("por", 30_000_000),
+            ("aym", 6_000_000),
+            ("yua", 4_000_000),
+        ]);
+        let t = |min_share| Temperature {
+            alpha: 1.0,
+            source_alpha: 1.0,
+            sample_bytes: None,
+            max_repeat: 16.0,
+            min_share,
+        };
+        let p = SamplingPlan::new(&m, t(0.1), 7);
+        let near = |l: &str, r: f64| (p.rate(l, "web").unwrap() - r).abs() < 1e-9;
+        assert!(near("aym", 10.0 / 6.0) && near("yua", 2.5), "{p:?}");
+        assert!(near("spa", 8.0 / 9.0) && near("por", 8.0 / 9.0), "{p:?}");
+        // Floor 0.0 is the plain temperature; a floor above 1/L makes every language equal.
+        let none = SamplingPlan::new(&m, t(0.0), 7);
+        assert!((none.rate("aym", "web").unwrap() - 1.0).abs() < 1e-9);
+        let flat = SamplingPlan::new(&m, t(0.3), 7);
+        assert!((flat.rate("yua", "web").unwrap() - 25.0 / 4.0).abs() < 1e-9);
+        assert!((flat.rate("spa", "web").unwrap() - 25.0 / 60.0).abs() < 1e-9);
+        // Cascade: floor 0.22. Raising aym and yua leaves 0.56 for spa and por, scaled 0.56/0.9,
+        // which puts por (0.187) below the floor too: it rises, and spa keeps the rest, 0.34.
+        let cascade = SamplingPlan::new(&m, t(0.22), 7);
+        let share = |l: &str, n: f64| cascade.rate(l, "web").unwrap() * n / 100e6;
+        assert!((share("por", 30e6) - 0.22).abs() < 1e-9);
+        assert!((share("aym", 6e6) - 0.22).abs() < 1e-9);
+        assert!((share("spa", 60e6) - 0.34).abs() < 1e-9);
     }
 }
