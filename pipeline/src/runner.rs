@@ -77,7 +77,7 @@ pub struct PartPaths {
 
 impl PartPaths {
     /// The paths of `part` about to be written: temp files that a killed run left for this part
-    /// are removed, since only this process writes this part now.
+    /// are removed (not those of a live writer: see [`remove_stale_temps`]).
     pub fn for_writing(out: &Path, part: usize) -> Self {
         let name = part_name(part);
         for dir in [
@@ -100,8 +100,11 @@ impl PartPaths {
     }
 }
 
-/// Removes `.NAME.*tmp-PID` files a killed run left in `dir` for the file (or part) `name`. Only
-/// for files one task owns exclusively: another live writer's temp would be removed too.
+/// Removes `.NAME.*tmp-PID` files a killed run left in `dir` for the file (or part) `name`. A
+/// temp whose PID is a live process other than this one is left alone: a second `minga` on the
+/// same workdir (two local runs, or a Slurm task resubmitted while the first still runs) is
+/// writing it, and removing it would make that writer fail at its rename. Both writers produce the
+/// same bytes, and each rename is atomic, so the last one to finish wins harmlessly.
 pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -110,10 +113,26 @@ pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
     for e in rd.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(&prefix) && name.contains(".tmp-") {
+        if name.starts_with(&prefix)
+            && name.contains(".tmp-")
+            && !written_by_another_live_process(&name)
+        {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// True when the PID after `.tmp-` in a temp's name is a running process other than this one
+/// (`/proc/PID` exists; on systems without `/proc` every temp counts as stale, as before). A PID
+/// reused by an unrelated process only keeps a dead temp until that process ends.
+fn written_by_another_live_process(temp: &str) -> bool {
+    let Some(pid) = temp
+        .rsplit_once(".tmp-")
+        .and_then(|(_, p)| p.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
 }
 
 /// BLAKE3 over the input entries of a part.

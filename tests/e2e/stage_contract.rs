@@ -93,7 +93,11 @@ fn resume_redoes_only_what_an_interrupted_run_left_undone() {
     std::fs::remove_file(ingest.join("_parts/part-00001.json")).unwrap();
     std::fs::remove_file(ingest.join("_manifest.json")).unwrap();
     std::fs::remove_file(ingest.join("part-00002.parquet")).unwrap();
-    std::fs::write(ingest.join(".part-00002.parquet.tmp-1"), b"PAR1 partial").unwrap();
+    // The temp's pid is above any Linux pid_max: its writer is surely gone. A temp named after a
+    // live process (this test) belongs to another writer and must be left alone.
+    std::fs::write(ingest.join(".part-00002.parquet.tmp-4294967"), b"PAR1 partial").unwrap();
+    let live = ingest.join(format!(".part-00001.parquet.tmp-{}", std::process::id()));
+    std::fs::write(&live, b"PAR1 another writer").unwrap();
     let out = run_ok(
         t.path(),
         &["run", cfg, "--workdir", "broken", "--resume"],
@@ -102,9 +106,11 @@ fn resume_redoes_only_what_an_interrupted_run_left_undone() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("2 parts run"), "{stderr}");
     assert!(
-        !ingest.join(".part-00002.parquet.tmp-1").exists(),
+        !ingest.join(".part-00002.parquet.tmp-4294967").exists(),
         "the stale temp file is cleaned up"
     );
+    assert!(live.exists(), "a live writer's temp is kept");
+    std::fs::remove_file(&live).unwrap();
     assert_eq!(
         snapshot(&t.path().join("clean")),
         snapshot(&t.path().join("broken"))
@@ -174,4 +180,46 @@ fn a_config_typo_fails_the_run_before_any_stage() {
         }
         assert!(!t.path().join("work").exists(), "{section}: a stage ran");
     }
+}
+
+/// Two whole runs started together on one workdir: the second either finds the first's lock and
+/// says which pid holds it, or (when the first is already done) runs; both leave a workdir that
+/// `audit verify` accepts, equal to a run alone.
+#[test]
+fn concurrent_runs_on_one_workdir_do_not_clobber_each_other() {
+    let t = tempfile::tempdir().unwrap();
+    let cfg = samples_config(t.path(), 0.004);
+    let spawn = || {
+        minga()
+            .current_dir(t.path())
+            .args(["run", cfg.to_str().unwrap()])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let mut finished = 0;
+    for o in &outs {
+        let err = String::from_utf8_lossy(&o.stderr);
+        if o.status.success() {
+            finished += 1;
+        } else {
+            assert!(
+                err.contains("being written by another minga run (pid "),
+                "{err}"
+            );
+            assert!(!err.contains("No such file"), "{err}");
+        }
+    }
+    assert!(finished >= 1);
+    run_ok(t.path(), &["audit", "verify", "--workdir", "work"], &[]);
+    let mut alone = std::fs::read_to_string(&cfg).unwrap();
+    alone = alone.replace("workdir = \"work\"", "workdir = \"alone\"");
+    std::fs::write(t.path().join("alone.toml"), alone).unwrap();
+    run_ok(t.path(), &["run", "alone.toml"], &[]);
+    assert_same_files(
+        &snapshot(&t.path().join("work")),
+        &snapshot(&t.path().join("alone")),
+    );
 }

@@ -63,6 +63,10 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(p);
                 continue;
             }
+            // The lock a whole local run holds in its workdir is not an output (a Slurm run has none).
+            if p.file_name().is_some_and(|n| n == ".minga-run.lock") {
+                continue;
+            }
             let rel = p
                 .strip_prefix(dir)
                 .unwrap()

@@ -189,6 +189,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
         shards: crate::shard_spec(&args.shards)?,
     };
     let mut ctx = load(&args.config, args.workdir.as_ref(), opts)?;
+    // A whole local run owns its workdir: a second one would clear the shards the first reads.
+    // Slurm tasks and `--stage` runs share a workdir by design, one part each.
+    let _lock = match (&args.stage, ctx.opts.shards.count) {
+        (None, 1) => Some(lock_workdir(&ctx.workdir)?),
+        _ => None,
+    };
     if let Some(name) = &args.stage {
         let stage = stage_named(name)?;
         if stage.kind == StageKind::Reduce && ctx.opts.shards.count > 1 {
@@ -207,6 +213,37 @@ pub fn run(args: &RunArgs) -> Result<()> {
         (stage.step)(&ctx)?;
     }
     Ok(())
+}
+
+/// Name of the lock file a whole local run holds in its workdir.
+pub const LOCK_FILE: &str = ".minga-run.lock";
+
+/// Takes the workdir's lock (an advisory `flock`, released by the OS when the process ends, so a
+/// killed run never leaves it held) and writes this process's id into it; another run holding it
+/// is an error naming its pid.
+fn lock_workdir(workdir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(workdir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", workdir.display()))?;
+    let path = workdir.join(LOCK_FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    if let Err(e) = file.try_lock() {
+        let holder = std::fs::read_to_string(&path).unwrap_or_default();
+        bail!(
+            "{} is being written by another minga run (pid {}): wait for it to finish, or give this run another --workdir ({e})",
+            workdir.display(),
+            holder.trim()
+        );
+    }
+    use std::io::Write;
+    file.set_len(0)?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
 }
 
 fn ingest_step(ctx: &RunContext) -> Result<()> {
