@@ -112,7 +112,13 @@ pub fn section(path: &Path) -> Result<TrainConfig> {
 
 pub fn from_table(table: Option<toml::Table>) -> Result<TrainConfig> {
     match table {
-        Some(t) => t.try_into().context("invalid [tokenizer] section"),
+        Some(t) => {
+            let cfg: TrainConfig = t.try_into().context("invalid [tokenizer] section")?;
+            // Out-of-range values (alpha < 0, min_share >= 1, ...) fail with the config, not
+            // after the document stages have run.
+            cfg.validate().context("invalid [tokenizer] section")?;
+            Ok(cfg)
+        }
         None => Ok(TrainConfig::default()),
     }
 }
@@ -368,6 +374,10 @@ mod tests {
         assert_eq!(c.max_repeat, TrainConfig::default().max_repeat);
         let bad: toml::Table = toml::from_str("vocab = 1000").unwrap();
         assert!(from_table(Some(bad)).is_err());
+        let floor: toml::Table = toml::from_str("min_share = 0.02").unwrap();
+        assert_eq!(from_table(Some(floor)).unwrap().min_share, 0.02);
+        let too_high: toml::Table = toml::from_str("min_share = 1.0").unwrap();
+        assert!(format!("{:#}", from_table(Some(too_high)).unwrap_err()).contains("min_share"));
         assert_eq!(from_table(None).unwrap(), TrainConfig::default());
     }
 
