@@ -25,7 +25,9 @@ fn bench(out_path: &str, paths: &[String]) -> std::io::Result<()> {
         .map(|b| minga_filters::extract::extract(&String::from_utf8_lossy(b)).text)
         .collect();
     let secs = wall.elapsed().as_secs_f64();
-    let cpu = cpu.and_then(|a| Some(thread_cpu_seconds()? - a)).unwrap_or(secs);
+    let cpu = cpu
+        .and_then(|a| Some(thread_cpu_seconds()? - a))
+        .unwrap_or(secs);
     let mut out = std::io::BufWriter::new(std::fs::File::create(out_path)?);
     for (p, t) in paths.iter().zip(&texts) {
         writeln!(out, "{}", serde_json::json!({ "file": p, "text": t }))?;

@@ -274,7 +274,10 @@ fn an_unclosed_name_anchor_is_not_a_link() {
     }
     page.push_str("</div></div></body>");
     let t = extract(&page).text;
-    assert!(t.contains("Párrafo 0 del relato") && t.contains("Párrafo 5 del relato"), "{t}");
+    assert!(
+        t.contains("Párrafo 0 del relato") && t.contains("Párrafo 5 del relato"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -298,5 +301,8 @@ fn keeps_an_embedded_post_quoted_in_the_text() {
         <p>Los científicos advierten que el deshielo, cada vez más rápido, cambiará la \
         península antes que el resto del continente.</p></article></body>";
     let t = extract(page).text;
-    assert!(t.contains("Nuevo récord de temperatura en la Antártida"), "{t}");
+    assert!(
+        t.contains("Nuevo récord de temperatura en la Antártida"),
+        "{t}"
+    );
 }
