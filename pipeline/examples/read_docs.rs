@@ -50,7 +50,7 @@ fn main() {
                 if verbose {
                     println!("{arg}\t{}\tskip {} {}", s.offset, s.reason, s.detail);
                 }
-                *skips.entry(s.reason).or_default() += 1;
+                *skips.entry(s.reason.to_string()).or_default() += 1;
             }
         };
         let kind = match detect_format(path) {

@@ -77,7 +77,7 @@ fn record_of_200_mb_is_streamed_past() {
             .iter()
             .map(|i| match i {
                 SourceItem::Doc(d) => d.url.clone().unwrap(),
-                SourceItem::Skip(s) => s.reason.clone(),
+                SourceItem::Skip(s) => s.reason.to_string(),
                 SourceItem::NotDocument { kind, .. } => kind.clone(),
             })
             .collect();

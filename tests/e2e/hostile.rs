@@ -248,7 +248,7 @@ fn a_1_gb_jsonl_line_is_streamed_past() {
     f.write_all(line("after").as_bytes()).unwrap();
     drop(f);
     ingest_bounded(t.path(), "big.jsonl");
-    assert_eq!(reason(t.path(), "ingest.line_too_long"), 1);
+    assert_eq!(reason(t.path(), "ingest.record_too_large"), 1);
     assert_eq!(read_docs(&t.path().join("out")).len(), 2);
 }
 

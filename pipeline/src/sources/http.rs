@@ -7,6 +7,7 @@
 //! such repair is reported as a note so ingest can put it into the document's `meta`.
 
 use super::warc_header::trim;
+use crate::sources::SkipReason;
 use std::borrow::Cow;
 use std::io::Read;
 
@@ -24,7 +25,7 @@ pub struct HttpResponse<'a> {
 /// Why a payload could not be decoded: the ingest reason and a detail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyError {
-    pub reason: &'static str,
+    pub reason: SkipReason,
     pub detail: String,
 }
 
@@ -111,7 +112,7 @@ pub fn decode_body<'a>(
             b"deflate" => inflate(body, Codec::Deflate, max, notes)?,
             other => {
                 return Err(BodyError {
-                    reason: "ingest.unsupported_encoding",
+                    reason: SkipReason::UnsupportedEncoding,
                     detail: format!(
                         "content-encoding {:?} is not supported",
                         String::from_utf8_lossy(other)
@@ -216,7 +217,7 @@ fn inflate<'a>(
     };
     if out.len() as u64 > max {
         return Err(BodyError {
-            reason: "ingest.record_too_large",
+            reason: SkipReason::RecordTooLarge,
             detail: format!("content-encoding inflates the payload past {max} bytes"),
         });
     }
@@ -227,7 +228,7 @@ fn inflate<'a>(
             Ok(Cow::Owned(out))
         }
         Err(e) => Err(BodyError {
-            reason: "ingest.bad_content_encoding",
+            reason: SkipReason::BadContentEncoding,
             detail: format!("cannot decode the payload's content-encoding: {e}"),
         }),
     }
@@ -299,7 +300,7 @@ mod tests {
         let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\nxx").unwrap();
         assert_eq!(
             decode_body(&r, 99, &mut vec![]).unwrap_err().reason,
-            "ingest.unsupported_encoding"
+            SkipReason::UnsupportedEncoding
         );
         assert!(parse_response(b"GET / HTTP/1.1\r\n\r\n").is_err());
         assert_eq!(parse_response(b"HTTP/2 404\r\n\r\n").unwrap().status, 404);

@@ -2,11 +2,12 @@
 //!
 //! Lines are read from a [`BufRead`] into a buffer that never grows past
 //! [`JsonlOptions::max_line_bytes`]: a longer line is streamed past (memchr over the reader's own
-//! buffer) and skipped as `ingest.line_too_long`, so a 1 GB line costs no more memory than a
+//! buffer) and skipped as `ingest.record_too_large`, so a 1 GB line costs no more memory than a
 //! short one. A byte range lets several workers split one big file: each takes the lines that
 //! *start* inside its range. `.jsonl.gz` is inflated on the fly; its offsets then count bytes of
 //! the uncompressed stream (and each document's `meta.offsets` says so).
 
+use crate::sources::{skip, SkipReason};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use serde_json::{Map, Value};
 
 use super::doc_decode::{fix_c1_controls, scan_bytes};
 use super::error::SourceError;
-use super::{Body, Skip, SourceDoc, SourceItem};
+use super::{Body, SourceDoc, SourceItem};
 
 /// Settings of the jsonl reader.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +30,7 @@ pub struct JsonlOptions {
     pub url_field: Option<String>,
     /// Field holding a title (default `title`).
     pub title_field: Option<String>,
-    /// Longer lines are skipped as `ingest.line_too_long` (default 64 MiB).
+    /// Longer lines are skipped as `ingest.record_too_large` (default 64 MiB).
     pub max_line_bytes: u64,
 }
 
@@ -209,11 +210,11 @@ impl JsonlIter {
         };
         let value: Value = match serde_json::from_str(&line) {
             Ok(v) => v,
-            Err(e) => return Some(skip(offset, "ingest.bad_json", e.to_string())),
+            Err(e) => return Some(skip(offset, SkipReason::BadJson, e.to_string())),
         };
         let Value::Object(mut obj) = value else {
             let detail = "the line is valid JSON but not an object".to_string();
-            return Some(skip(offset, "ingest.bad_json", detail));
+            return Some(skip(offset, SkipReason::BadJson, detail));
         };
         let field = &self.opts.text_field;
         let mut text = match obj.remove(field) {
@@ -269,7 +270,7 @@ impl Iterator for JsonlIter {
                         "line of {len} bytes, over the {} byte limit",
                         self.opts.max_line_bytes
                     );
-                    return Some(Ok(skip(offset, "ingest.line_too_long", detail)));
+                    return Some(Ok(skip(offset, SkipReason::RecordTooLarge, detail)));
                 }
                 Ok(Line::Read) => {
                     if let Some(item) = self.parse(offset) {
@@ -283,8 +284,8 @@ impl Iterator for JsonlIter {
                     }
                     // Inside a gzip stream a read error is a property of the bytes stored.
                     let reason = match e.kind() {
-                        std::io::ErrorKind::UnexpectedEof => "ingest.truncated_gzip",
-                        _ => "ingest.bad_gzip",
+                        std::io::ErrorKind::UnexpectedEof => SkipReason::TruncatedGzip,
+                        _ => SkipReason::BadGzip,
                     };
                     return Some(Ok(skip(self.pos, reason, e.to_string())));
                 }
@@ -294,17 +295,8 @@ impl Iterator for JsonlIter {
     }
 }
 
-fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
-    SourceItem::Skip(Skip {
-        offset,
-        length: 0,
-        reason: reason.to_string(),
-        detail,
-    })
-}
-
 fn no_text(offset: u64, field: &str, why: &str) -> SourceItem {
-    skip(offset, "ingest.no_text", format!("field `{field}` {why}"))
+    skip(offset, SkipReason::NoText, format!("field `{field}` {why}"))
 }
 
 /// Removes `field` from `obj` when it is a string (or, for ids, a number); other values stay

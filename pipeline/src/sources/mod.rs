@@ -10,6 +10,7 @@ pub mod error;
 pub mod jsonl;
 pub mod markdown;
 pub mod plain;
+pub mod reason;
 pub mod remote;
 pub mod tei;
 pub mod tei_header;
@@ -26,6 +27,7 @@ mod warc_record;
 mod warc_stream;
 
 pub use error::SourceError;
+pub use reason::SkipReason;
 
 /// What a reader found at one place in a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,10 +50,21 @@ pub struct Skip {
     /// Stored bytes of the skipped record when the reader framed it (WARC records skipped for
     /// their content), 0 when it could not (broken gzip, unreadable line or file).
     pub length: u64,
-    /// `ingest.<why>`, e.g. `ingest.truncated_gzip`, `ingest.binary_payload`.
-    pub reason: String,
+    /// Why; the ledger reason is `reason.as_str()` (`ingest.truncated_gzip`, ...).
+    pub reason: SkipReason,
     /// Human-readable detail for the warning and the ledger.
     pub detail: String,
+}
+
+/// A skip at `offset` whose stored length the reader could not frame (broken gzip, unreadable
+/// line or file); readers that framed the record build the `Skip` with its length.
+pub(crate) fn skip(offset: u64, reason: SkipReason, detail: String) -> SourceItem {
+    SourceItem::Skip(Skip {
+        offset,
+        length: 0,
+        reason,
+        detail,
+    })
 }
 
 /// The body of a document before text extraction.

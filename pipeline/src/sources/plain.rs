@@ -6,6 +6,7 @@
 //! Markdown markup is reduced to text and its YAML front matter goes to `meta`. HTML is passed on
 //! untouched as [`Body::Html`]; main-content extraction happens later in ingest.
 
+use crate::sources::{skip, SkipReason};
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -14,7 +15,7 @@ use super::doc_decode::{choose_encoding, decode_all, fix_c1_controls, scan_bytes
 use super::error::SourceError;
 use super::markdown::{markdown_to_text, split_front_matter};
 use super::tei_header::country_code;
-use super::{Body, Skip, SourceDoc, SourceItem};
+use super::{Body, SourceDoc, SourceItem};
 
 /// Which kind of plain document a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +41,7 @@ const TITLE_MAX_CHARS: usize = 150;
 
 /// Reads one txt/md/html file as one document. An empty file gives no items; a file over
 /// `max_bytes`, binary data or a file with no text gives one [`SourceItem::Skip`]
-/// (`ingest.too_large`, `ingest.undecodable`, `ingest.no_text`). I/O failures are errors.
+/// (`ingest.record_too_large`, `ingest.undecodable`, `ingest.no_text`). I/O failures are errors.
 pub fn read_plain(
     path: &Path,
     kind: PlainKind,
@@ -53,7 +54,7 @@ pub fn read_plain(
     }
     if size > max_bytes {
         let detail = format!("{size} bytes, over the {max_bytes} byte limit");
-        return Ok(vec![skip("ingest.too_large", detail)]);
+        return Ok(vec![skip(0, SkipReason::RecordTooLarge, detail)]);
     }
     let bytes = std::fs::read(path).map_err(io)?;
     Ok(vec![document(&bytes, kind)])
@@ -67,7 +68,7 @@ fn document(bytes: &[u8], kind: PlainKind) -> SourceItem {
             "{:.1}% of bytes are control characters: binary data, not text",
             stats.garbage_ratio() * 100.0
         );
-        return skip("ingest.undecodable", detail);
+        return skip(0, SkipReason::Undecodable, detail);
     }
     let declared = match kind {
         PlainKind::Html => html_charset(bytes),
@@ -101,7 +102,7 @@ fn document(bytes: &[u8], kind: PlainKind) -> SourceItem {
                 }
             };
             if text.is_empty() {
-                return skip("ingest.no_text", "only whitespace or markup".into());
+                return skip(0, SkipReason::NoText, "only whitespace or markup".into());
             }
             (Body::Text(text), title, licence, country)
         }
@@ -216,15 +217,6 @@ fn html_charset(bytes: &[u8]) -> Option<String> {
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
         .collect();
     (!label.is_empty()).then_some(label)
-}
-
-fn skip(reason: &str, detail: String) -> SourceItem {
-    SourceItem::Skip(Skip {
-        offset: 0,
-        length: 0,
-        reason: reason.to_string(),
-        detail,
-    })
 }
 
 #[cfg(test)]

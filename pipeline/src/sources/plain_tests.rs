@@ -114,7 +114,7 @@ fn empty_binary_blank_too_large_and_missing() {
     let big = dir.path().join("grande.txt");
     std::fs::write(&big, "a".repeat(100)).unwrap();
     let items = read_plain(&big, PlainKind::Txt, 10).unwrap();
-    assert!(matches!(&items[..], [SourceItem::Skip(s)] if s.reason == "ingest.too_large"));
+    assert!(matches!(&items[..], [SourceItem::Skip(s)] if s.reason == "ingest.record_too_large"));
     let err = read_plain(&dir.path().join("falta.md"), PlainKind::Md, LIMIT).unwrap_err();
     assert!(err.to_string().contains("falta.md"), "{err}");
 }

@@ -8,6 +8,7 @@
 //! stay out of the text. DTD entities are never expanded beyond plain literals within a budget
 //! ([`super::xml_entities`]), so an entity bomb is rejected, not inflated.
 
+use crate::sources::{skip, SkipReason};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -22,12 +23,12 @@ use super::doc_decode::{
 use super::error::SourceError;
 use super::tei_header::{HeaderCollector, TeiHeader};
 use super::xml_entities::{EntityTable, Unresolved};
-use super::{Body, Skip, SourceDoc, SourceItem};
+use super::{Body, SourceDoc, SourceItem};
 
 /// Settings of the TEI reader.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeiOptions {
-    /// Larger files are skipped as `ingest.too_large` without being parsed (default 256 MiB).
+    /// Larger files are skipped as `ingest.record_too_large` without being parsed (default 256 MiB).
     pub max_bytes: u64,
     /// Deeper element nesting is skipped as `ingest.xml_too_deep` (default 10,000).
     pub max_depth: usize,
@@ -55,7 +56,7 @@ impl Default for TeiOptions {
 }
 
 /// Reads one TEI file. Bad content gives [`SourceItem::Skip`]s (`ingest.bad_xml`,
-/// `ingest.xml_entities`, `ingest.xml_too_deep`, `ingest.undecodable`, `ingest.too_large`,
+/// `ingest.xml_entities`, `ingest.xml_too_deep`, `ingest.undecodable`, `ingest.record_too_large`,
 /// `ingest.not_tei`, `ingest.no_text`); only I/O failures are errors. An empty file gives no items.
 pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, SourceError> {
     let io = |e| SourceError::io(path, e);
@@ -65,7 +66,7 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
     }
     if size > opts.max_bytes {
         let detail = format!("{size} bytes, over the {} byte limit", opts.max_bytes);
-        return Ok(vec![skip(0, "ingest.too_large", detail)]);
+        return Ok(vec![skip(0, SkipReason::RecordTooLarge, detail)]);
     }
     let mut file = File::open(path).map_err(io)?;
     let mut head = Vec::with_capacity(1024);
@@ -88,7 +89,7 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
             "{:.1}% of bytes are control characters: binary data, not text",
             stats.garbage_ratio() * 100.0
         );
-        return Ok(vec![skip(0, "ingest.undecodable", detail)]);
+        return Ok(vec![skip(0, SkipReason::Undecodable, detail)]);
     }
     let choice = choose_encoding(&head, xml_declared_encoding(&head).as_deref(), &stats);
     file.seek(SeekFrom::Start(choice.bom_len as u64))
@@ -100,15 +101,6 @@ pub fn read_tei(path: &Path, opts: &TeiOptions) -> Result<Vec<SourceItem>, Sourc
     config.check_end_names = true;
     let parser = Parser::new(opts, size, choice);
     parser.run(&mut reader).map_err(io)
-}
-
-fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
-    SourceItem::Skip(Skip {
-        offset,
-        length: 0,
-        reason: reason.to_string(),
-        detail,
-    })
 }
 
 /// What an open element means for the text.
@@ -221,7 +213,7 @@ struct Parser<'o> {
 
 /// How the event loop ends early.
 enum Stop {
-    Skip(u64, &'static str, String),
+    Skip(u64, SkipReason, String),
 }
 
 impl<'o> Parser<'o> {
@@ -258,7 +250,7 @@ impl<'o> Parser<'o> {
                 }
                 Err(e) => {
                     let at = reader.error_position() + bom;
-                    break Err(Stop::Skip(at, "ingest.bad_xml", e.to_string()));
+                    break Err(Stop::Skip(at, SkipReason::BadXml, e.to_string()));
                 }
             };
             let after = reader.buffer_position() + bom;
@@ -298,7 +290,7 @@ impl<'o> Parser<'o> {
             0 => Ok(()),
             n => Err(Stop::Skip(
                 self.file_len,
-                "ingest.bad_xml",
+                SkipReason::BadXml,
                 format!("file ends with {n} elements still open"),
             )),
         });
@@ -307,7 +299,7 @@ impl<'o> Parser<'o> {
             self.items.push(skip(at, reason, detail));
         } else if !self.saw_tei {
             let detail = "no <TEI> or <teiCorpus> element".to_string();
-            self.items.push(skip(0, "ingest.not_tei", detail));
+            self.items.push(skip(0, SkipReason::NotTei, detail));
         }
         if replaced > 0 {
             for item in &mut self.items {
@@ -323,7 +315,7 @@ impl<'o> Parser<'o> {
     fn start(&mut self, e: &BytesStart, pos: u64, empty: bool) -> Result<(), Stop> {
         if self.stack.len() >= self.opts.max_depth {
             let detail = format!("elements nested deeper than {}", self.opts.max_depth);
-            return Err(Stop::Skip(pos, "ingest.xml_too_deep", detail));
+            return Err(Stop::Skip(pos, SkipReason::XmlTooDeep, detail));
         }
         let local = e.local_name();
         let name = String::from_utf8_lossy(local.as_ref());
@@ -508,7 +500,7 @@ impl<'o> Parser<'o> {
                 "DOCTYPE declares entities that expand other entities ({}); not expanded",
                 self.entities.nested.join(", ")
             );
-            return Err(Stop::Skip(pos, "ingest.xml_entities", detail));
+            return Err(Stop::Skip(pos, SkipReason::XmlEntities, detail));
         }
         Ok(())
     }
@@ -527,7 +519,8 @@ impl<'o> Parser<'o> {
                 "{} entity references over the {} byte expansion budget",
                 doc.over_budget, self.opts.max_entity_expansion
             );
-            self.items.push(skip(offset, "ingest.xml_entities", detail));
+            self.items
+                .push(skip(offset, SkipReason::XmlEntities, detail));
             return;
         }
         if let Some(corpus) = &self.corpus_header {
@@ -536,7 +529,7 @@ impl<'o> Parser<'o> {
         let mut text = std::mem::take(&mut doc.sink.out);
         if text.is_empty() {
             let detail = "the <text> element holds no text".to_string();
-            self.items.push(skip(offset, "ingest.no_text", detail));
+            self.items.push(skip(offset, SkipReason::NoText, detail));
             return;
         }
         let c1_fixed = fix_c1_controls(&mut text);

@@ -1,6 +1,7 @@
 //! Tests of the TEI reader on small inline documents and, when present, on the conha19 novels.
 
 use super::*;
+use crate::sources::Skip;
 use std::path::PathBuf;
 
 const NOVELA: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -257,7 +258,7 @@ fn empty_missing_and_non_tei_files() {
         ..TeiOptions::default()
     };
     let s = only_skip(read_bytes(NOVELA.as_bytes(), &small));
-    assert_eq!(s.reason, "ingest.too_large");
+    assert_eq!(s.reason, "ingest.record_too_large");
 }
 
 fn shared_dir(rel: &str) -> Option<PathBuf> {

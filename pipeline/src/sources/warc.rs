@@ -27,7 +27,8 @@ use super::warc_header::{self, looks_like_warc};
 use super::warc_record::{self, Framed};
 pub use super::warc_stream::ReadSeek;
 use super::warc_stream::{End, Stream};
-use super::{Skip, SourceError, SourceItem};
+use super::{SourceError, SourceItem};
+use crate::sources::{skip, SkipReason};
 use recover::starts_record;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -267,7 +268,7 @@ impl WarcIter {
             }
             if self.stream.window().len() > MAX_HEADER {
                 let detail = format!("no end of the WARC header within {MAX_HEADER} bytes");
-                return Some(self.resync_after(start, start + 1, "ingest.bad_header", detail));
+                return Some(self.resync_after(start, start + 1, SkipReason::BadHeader, detail));
             }
             if !self.stream.refill_more() {
                 return self.stream_ended(Some(start));
@@ -276,7 +277,12 @@ impl WarcIter {
         let header = warc_header::parse(&self.stream.window()[..hl]);
         let Some(len) = header.content_length else {
             let detail = "WARC header has no valid Content-Length".to_string();
-            return Some(self.resync_after(start, start + hl as u64, "ingest.bad_header", detail));
+            return Some(self.resync_after(
+                start,
+                start + hl as u64,
+                SkipReason::BadHeader,
+                detail,
+            ));
         };
         if len > self.max {
             return Some(self.skip_large(start, hl, len));
@@ -291,14 +297,14 @@ impl WarcIter {
             let detail = format!("Content-Length {len} runs into the next gzip member");
             self.stream.consume((next - start) as usize);
             self.gap_start = next;
-            return Some(self.skip_at(start, "ingest.bad_content_length", detail));
+            return Some(self.skip_at(start, SkipReason::BadContentLength, detail));
         }
         let Some(trailer) = self.trailer(total) else {
             let detail = format!("Content-Length {len} does not end at a record boundary");
             return Some(self.resync_after(
                 start,
                 block_start,
-                "ingest.bad_content_length",
+                SkipReason::BadContentLength,
                 detail,
             ));
         };
@@ -341,7 +347,7 @@ impl WarcIter {
             let detail = "a gzip member holds several records; read this file from offset 0";
             skip(
                 self.stream.member_at(start),
-                "ingest.unsplittable_gzip",
+                SkipReason::UnsplittableGzip,
                 detail.into(),
             )
         } else {
@@ -432,18 +438,9 @@ impl WarcIter {
             .find(|&p| p >= pos && starts_record(&w[(p - pos) as usize..]))
     }
 
-    fn skip_at(&self, pos: u64, reason: &str, detail: String) -> SourceItem {
+    fn skip_at(&self, pos: u64, reason: SkipReason, detail: String) -> SourceItem {
         skip(self.stream.member_at(pos), reason, detail)
     }
-}
-
-fn skip(offset: u64, reason: &str, detail: String) -> SourceItem {
-    SourceItem::Skip(Skip {
-        offset,
-        length: 0,
-        reason: reason.into(),
-        detail,
-    })
 }
 
 #[path = "warc_arc.rs"]

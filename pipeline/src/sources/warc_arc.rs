@@ -9,6 +9,7 @@
 
 use super::WarcIter;
 use crate::sources::warc_header::{parse_u64, WarcHeader};
+use crate::sources::SkipReason;
 use crate::sources::{Skip, SourceItem};
 
 /// A header line longer than this is not an ARC header.
@@ -43,7 +44,7 @@ impl WarcIter {
         }
         let Some(trailer) = self.trailer(total) else {
             let detail = format!("ARC length {len} does not end at a record boundary");
-            let item = self.skip_at(start, "ingest.bad_content_length", detail);
+            let item = self.skip_at(start, SkipReason::BadContentLength, detail);
             self.stream.consume(line_len);
             self.skip_to_arc_header();
             self.gap_start = self.stream.pos();
@@ -66,7 +67,7 @@ impl WarcIter {
         SourceItem::Skip(Skip {
             offset,
             length: 0,
-            reason: "ingest.bad_header".into(),
+            reason: SkipReason::BadHeader.into(),
             detail,
         })
     }

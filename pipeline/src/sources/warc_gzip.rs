@@ -7,6 +7,7 @@
 //! member after damage or at an arbitrary split point. The gzip header (RFC 1952) is small
 //! enough to parse here; the CRC-32 and size in each member trailer are checked.
 
+use crate::sources::SkipReason;
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -38,7 +39,7 @@ pub(crate) enum Stop {
     Eof,
     /// Damaged input at `stored` (the start of the member, or of the non-gzip bytes).
     Fault {
-        reason: &'static str,
+        reason: SkipReason,
         stored: u64,
         detail: String,
     },
@@ -193,7 +194,7 @@ impl GzMembers {
         self.crc.update(&out[..made]);
         match status {
             Err(e) => Err(Stop::Fault {
-                reason: "ingest.bad_gzip",
+                reason: SkipReason::BadGzip,
                 stored: start,
                 detail: format!(
                     "corrupt deflate data in the gzip member at byte {start}: {}",
@@ -226,7 +227,7 @@ impl GzMembers {
         let size = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
         if crc != self.crc.sum() || size != self.crc.amount() {
             return Err(Stop::Fault {
-                reason: "ingest.bad_gzip",
+                reason: SkipReason::BadGzip,
                 stored: start,
                 detail: format!("CRC or size mismatch in the gzip member at byte {start}"),
             });
@@ -320,7 +321,7 @@ impl GzMembers {
 
 fn truncated(start: u64, what: &str) -> Stop {
     Stop::Fault {
-        reason: "ingest.truncated_gzip",
+        reason: SkipReason::TruncatedGzip,
         stored: start,
         detail: format!("{what} (member at byte {start})"),
     }
@@ -329,13 +330,13 @@ fn truncated(start: u64, what: &str) -> Stop {
 fn header_fault(h: Header, start: u64, eof: bool) -> Stop {
     match h {
         Header::NotGzip => Stop::Fault {
-            reason: "ingest.garbage",
+            reason: SkipReason::Garbage,
             stored: start,
             detail: format!("bytes at {start} are not a gzip member"),
         },
         Header::NeedMore if eof => truncated(start, "the file ends inside a gzip header"),
         Header::NeedMore | Header::Bad(_) | Header::Len(_) => Stop::Fault {
-            reason: "ingest.bad_gzip",
+            reason: SkipReason::BadGzip,
             stored: start,
             detail: match h {
                 Header::Bad(why) => format!("bad gzip header at byte {start}: {why}"),

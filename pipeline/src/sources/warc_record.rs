@@ -19,6 +19,7 @@ use super::charset::{self, Decoded};
 use super::http::{self, HttpResponse};
 use super::warc_header::{trim, WarcHeader};
 use super::{Body, Skip, SourceDoc, SourceItem};
+use crate::sources::SkipReason;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -66,7 +67,7 @@ pub(crate) fn to_item(rec: &Framed, max: u64) -> SourceItem {
     if let Some(n) = h.segment_number {
         return skip(
             rec,
-            "ingest.segmented_record",
+            SkipReason::SegmentedRecord,
             format!(
                 "record is segment {} of a segmented payload; segments are not joined",
                 String::from_utf8_lossy(n)
@@ -82,7 +83,7 @@ pub(crate) fn to_item(rec: &Framed, max: u64) -> SourceItem {
             .is_some_and(|ct| starts_with_ci(ct, b"application/http"))
     {
         Err((
-            "ingest.bad_http",
+            SkipReason::BadHttp,
             "response record does not start with an HTTP status line".into(),
         ))
     } else {
@@ -104,7 +105,7 @@ pub(crate) fn to_item(rec: &Framed, max: u64) -> SourceItem {
     }
 }
 
-type Outcome = Result<(Kind, Decoded, Vec<&'static str>), (&'static str, String)>;
+type Outcome = Result<(Kind, Decoded, Vec<&'static str>), (SkipReason, String)>;
 
 /// A `response` record holding an HTTP response.
 fn http_document(
@@ -113,13 +114,17 @@ fn http_document(
     max: u64,
     meta: &mut Map<String, Value>,
 ) -> Outcome {
-    let resp: HttpResponse = http::parse_response(rec.block).map_err(|e| ("ingest.bad_http", e))?;
+    let resp: HttpResponse =
+        http::parse_response(rec.block).map_err(|e| (SkipReason::BadHttp, e))?;
     meta.insert("http_status".into(), Value::from(resp.status));
     if !(200..300).contains(&resp.status) {
-        return Err(("ingest.http_status", format!("HTTP status {}", resp.status)));
+        return Err((
+            SkipReason::HttpStatus,
+            format!("HTTP status {}", resp.status),
+        ));
     }
     let ct = resp.content_type.or(rec.header.identified_payload_type);
-    let declared = declared_kind(ct).map_err(|e| ("ingest.binary_payload", e))?;
+    let declared = declared_kind(ct).map_err(|e| (SkipReason::BinaryPayload, e))?;
     let mut notes = Vec::new();
     let body = http::decode_body(&resp, max, &mut notes).map_err(|e| (e.reason, e.detail))?;
     let (kind, decoded) = decode_payload(&body, declared, resp.content_type, url)?;
@@ -133,11 +138,11 @@ fn payload_document(
     ct: Option<&[u8]>,
     conversion: bool,
     url: Option<&str>,
-) -> Result<(Kind, Decoded), (&'static str, String)> {
+) -> Result<(Kind, Decoded), (SkipReason, String)> {
     // WET conversion records are plain text even when the Content-Type is missing.
     let declared = match (conversion, ct) {
         (true, None) => Some(Kind::Text),
-        _ => declared_kind(ct).map_err(|e| ("ingest.binary_payload", e))?,
+        _ => declared_kind(ct).map_err(|e| (SkipReason::BinaryPayload, e))?,
     };
     decode_payload(block, declared, ct, url)
 }
@@ -147,10 +152,10 @@ fn decode_payload(
     declared: Option<Kind>,
     ct: Option<&[u8]>,
     url: Option<&str>,
-) -> Result<(Kind, Decoded), (&'static str, String)> {
+) -> Result<(Kind, Decoded), (SkipReason, String)> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err((
-            "ingest.empty_payload",
+            SkipReason::EmptyPayload,
             format!("payload of {} bytes has no text", body.len()),
         ));
     }
@@ -159,13 +164,13 @@ fn decode_payload(
         None if looks_like_html(body) => Kind::Html,
         None => {
             return Err((
-                "ingest.binary_payload",
+                SkipReason::BinaryPayload,
                 "no content type and not HTML".into(),
             ))
         }
     };
     let decoded = charset::decode(body, ct, kind == Kind::Html, url)
-        .map_err(|e| ("ingest.undecodable", e))?;
+        .map_err(|e| (SkipReason::Undecodable, e))?;
     Ok((kind, decoded))
 }
 
@@ -251,11 +256,11 @@ fn document(
     }
 }
 
-fn skip(rec: &Framed, reason: &'static str, detail: String) -> SourceItem {
+fn skip(rec: &Framed, reason: SkipReason, detail: String) -> SourceItem {
     SourceItem::Skip(Skip {
         offset: rec.offset,
         length: rec.length,
-        reason: reason.to_string(),
+        reason,
         detail,
     })
 }
@@ -326,7 +331,7 @@ mod tests {
 
     fn skip_reason(i: SourceItem) -> String {
         match i {
-            SourceItem::Skip(s) => s.reason,
+            SourceItem::Skip(s) => s.reason.to_string(),
             other => panic!("expected a skip, got {other:?}"),
         }
     }

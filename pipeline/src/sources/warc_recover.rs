@@ -5,6 +5,7 @@ use super::{skip, WarcIter};
 use crate::sources::warc_gzip::MarkKind;
 use crate::sources::warc_header::{self, looks_like_warc};
 use crate::sources::warc_stream::End;
+use crate::sources::SkipReason;
 use crate::sources::SourceItem;
 
 impl WarcIter {
@@ -32,7 +33,7 @@ impl WarcIter {
                 self.stream.consume((next - pos) as usize);
                 self.gap_start = next;
                 let detail = format!("Content-Length {len} runs into the next gzip member");
-                return self.skip_at(start, "ingest.bad_content_length", detail);
+                return self.skip_at(start, SkipReason::BadContentLength, detail);
             }
             self.stream.consume(take as usize);
             self.stream.keep_marks_from(self.stream.pos());
@@ -47,7 +48,7 @@ impl WarcIter {
                     "Content-Length {len} exceeds max_record_bytes {}; streamed past",
                     self.max
                 );
-                skip(offset, "ingest.record_too_large", detail)
+                skip(offset, SkipReason::RecordTooLarge, detail)
             }
             None => {
                 let detail = format!("Content-Length {len} does not end at a record boundary");
@@ -79,10 +80,10 @@ impl WarcIter {
         let found = self.scan_for_record(from);
         self.gap_start = self.stream.pos();
         if found {
-            skip(offset, "ingest.bad_content_length", detail)
+            skip(offset, SkipReason::BadContentLength, detail)
         } else {
             self.done = matches!(self.stream.end(), Some(End::Eof | End::Io(_)));
-            skip(offset, "ingest.truncated_record", detail)
+            skip(offset, SkipReason::TruncatedRecord, detail)
         }
     }
 
@@ -97,7 +98,7 @@ impl WarcIter {
         } else {
             format!("{skipped} bytes at the end are not a WARC record")
         };
-        skip(offset, "ingest.garbage", detail)
+        skip(offset, SkipReason::Garbage, detail)
     }
 
     /// A damaged record at `start`: yield the skip and resync from stream position `from`.
@@ -105,7 +106,7 @@ impl WarcIter {
         &mut self,
         start: u64,
         from: u64,
-        reason: &str,
+        reason: SkipReason,
         detail: String,
     ) -> SourceItem {
         let item = self.skip_at(start, reason, detail);
@@ -131,7 +132,7 @@ impl WarcIter {
                 self.done = true;
                 let at = start.unwrap_or_else(|| self.stream.pos());
                 let detail = format!("read error in {}: {e}", self.path.display());
-                Some(self.skip_at(at, "ingest.io_error", detail))
+                Some(self.skip_at(at, SkipReason::IoError, detail))
             }
             Some(End::Eof) | None => {
                 let Some(start) = start else {
@@ -145,11 +146,11 @@ impl WarcIter {
                 self.gap_start = self.stream.pos();
                 Some(if found {
                     let detail = "Content-Length runs into the next record".to_string();
-                    skip(offset, "ingest.bad_content_length", detail)
+                    skip(offset, SkipReason::BadContentLength, detail)
                 } else {
                     self.done = true;
                     let detail = "the data ends inside this record".to_string();
-                    skip(offset, "ingest.truncated_record", detail)
+                    skip(offset, SkipReason::TruncatedRecord, detail)
                 })
             }
         }

@@ -6,6 +6,7 @@
 //! plus a read-ahead chunk; larger records are streamed through it.
 
 use super::warc_gzip::{read_retry, GzMembers, Mark, MarkKind, Stop};
+use crate::sources::SkipReason;
 use std::io::{self, Read, Seek, SeekFrom};
 
 /// Bytes read or inflated per refill.
@@ -25,7 +26,7 @@ enum Src {
 pub(crate) enum End {
     Eof,
     /// Damaged gzip data: reason, stored offset, detail.
-    Fault(&'static str, u64, String),
+    Fault(SkipReason, u64, String),
     Io(io::Error),
 }
 

@@ -60,7 +60,7 @@ fn summary(items: &[SourceItem]) -> Vec<(u64, String)> {
         .iter()
         .map(|i| match i {
             SourceItem::Doc(d) => (d.offset, d.url.clone().unwrap_or_default()),
-            SourceItem::Skip(s) => (s.offset, s.reason.clone()),
+            SourceItem::Skip(s) => (s.offset, s.reason.to_string()),
             SourceItem::NotDocument { offset, kind } => (*offset, kind.clone()),
         })
         .collect()

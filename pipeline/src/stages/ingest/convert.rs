@@ -59,7 +59,7 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
         return Outcome::Reject(
             doc,
             Rejection::new(
-                "ingest.empty_text",
+                crate::sources::SkipReason::EmptyText,
                 Some(0.0),
                 "no text left after extraction",
             ),

@@ -55,14 +55,18 @@ pub fn open(
                     Err(e) => SourceItem::Skip(crate::sources::Skip {
                         offset: 0,
                         length: 0,
-                        reason: "ingest.read_error".into(),
+                        reason: crate::sources::SkipReason::ReadError,
                         detail: format!("{}: {e}", path.display()),
                     }),
                 }),
             )
         }
         Format::Tei => {
-            Box::new(tei::read_tei(&item.path, &tei::TeiOptions::default())?.into_iter())
+            let opts = tei::TeiOptions {
+                max_bytes: limits.max_record_bytes,
+                ..Default::default()
+            };
+            Box::new(tei::read_tei(&item.path, &opts)?.into_iter())
         }
         Format::Txt => Box::new(
             plain::read_plain(&item.path, plain::PlainKind::Txt, limits.max_record_bytes)?
