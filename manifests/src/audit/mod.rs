@@ -11,6 +11,9 @@ use crate::shard::guard;
 use crate::{Columns, Document, ManifestError};
 use crate::{Rejected, ShardReader};
 
+/// A column's name and its values as `f64` (null stays `None`).
+pub type NumericColumn = (String, Vec<Option<f64>>);
+
 /// Row index of `id` in the `id` column of the Parquet file at `path`, reading that column only.
 pub fn position_of(path: &Path, id: &str) -> Result<Option<usize>, ManifestError> {
     let file = File::open(path).map_err(|e| ManifestError::io(path, e))?;
@@ -90,10 +93,7 @@ pub fn table_row(path: &Path, id: &str) -> Result<Option<BTreeMap<String, String
 
 /// Every row of a Parquet table as (id, numeric column values), for the named numeric columns
 /// present; used to total export token counts per document.
-pub fn numeric_columns(
-    path: &Path,
-    names: &[&str],
-) -> Result<Vec<(String, Vec<Option<f64>>)>, ManifestError> {
+pub fn numeric_columns(path: &Path, names: &[&str]) -> Result<Vec<NumericColumn>, ManifestError> {
     let file = File::open(path).map_err(|e| ManifestError::io(path, e))?;
     let df = guard(path, || ParquetReader::new(file).finish())?;
     let ids = df

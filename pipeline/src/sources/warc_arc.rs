@@ -67,7 +67,7 @@ impl WarcIter {
         SourceItem::Skip(Skip {
             offset,
             length: 0,
-            reason: SkipReason::BadHeader.into(),
+            reason: SkipReason::BadHeader,
             detail,
         })
     }

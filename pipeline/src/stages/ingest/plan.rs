@@ -163,12 +163,15 @@ pub fn plan_parts(items: Vec<PlanItem>, part_size: u64) -> Vec<Vec<PlanItem>> {
     parts
 }
 
+/// A file whose format cannot be told: the index of its source and its path relative to it.
+pub type UnknownFile = (usize, String);
+
 /// Lists and plans every source. Files whose format cannot be told are counted by the caller.
 pub fn plan_sources(
     base: &Path,
     sources: &[SourceConfig],
     part_size: u64,
-) -> Result<(Vec<Vec<PlanItem>>, Vec<(usize, String)>)> {
+) -> Result<(Vec<Vec<PlanItem>>, Vec<UnknownFile>)> {
     let mut items = Vec::new();
     let mut unknown = Vec::new();
     for (i, s) in sources.iter().enumerate() {
@@ -259,7 +262,8 @@ mod tests {
             item("d.txt", 10, Format::Txt),
         ];
         let parts = plan_parts(items, 100);
-        let shape: Vec<Vec<(String, Option<(u64, u64)>)>> = parts
+        type Shape = Vec<(String, Option<(u64, u64)>)>;
+        let shape: Vec<Shape> = parts
             .iter()
             .map(|p| p.iter().map(|i| (i.rel.clone(), i.range)).collect())
             .collect();
