@@ -19,6 +19,8 @@ pub struct PipelineConfig {
     pub sources: Vec<SourceConfig>,
     #[serde(default)]
     pub ingest: IngestConfig,
+    #[serde(default)]
+    pub consent: ConsentConfig,
     /// Sections of stages this build runs later; kept as tables until their stage reads them.
     #[serde(default)]
     pub langid: Option<toml::Table>,
@@ -32,6 +34,44 @@ pub struct PipelineConfig {
     pub export: Option<toml::Table>,
     #[serde(default)]
     pub report: Option<toml::Table>,
+}
+
+/// `[consent]`: the machine-readable opt-outs from AI training that ingest honours
+/// (`docs/consent.md`). A page carrying one goes to the ledger as `consent.<signal>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsentConfig {
+    /// Default: every signal minga reads.
+    pub honour: Vec<ConsentSignal>,
+}
+
+impl Default for ConsentConfig {
+    fn default() -> Self {
+        ConsentConfig {
+            honour: vec![ConsentSignal::Noai, ConsentSignal::TdmReservation],
+        }
+    }
+}
+
+/// One kind of opt-out signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentSignal {
+    /// `noai`/`noml` in `<meta name="robots">`, in a meta addressed to an AI crawler, or in
+    /// `X-Robots-Tag` (`consent.noai`).
+    Noai,
+    /// TDMRep `tdm-reservation: 1`, as meta or header (`consent.tdm_reservation`).
+    TdmReservation,
+}
+
+impl ConsentSignal {
+    /// The ledger reason this signal's pages get.
+    pub fn reason(self) -> &'static str {
+        match self {
+            ConsentSignal::Noai => "consent.noai",
+            ConsentSignal::TdmReservation => "consent.tdm_reservation",
+        }
+    }
 }
 
 fn default_workdir() -> PathBuf {

@@ -4,6 +4,7 @@
 mod util;
 
 mod audit;
+mod consent;
 mod crash;
 mod dedup;
 mod dedup_precision;

@@ -23,8 +23,8 @@ mod hints;
 mod render;
 mod select;
 mod stats;
-mod tags;
-mod tokenizer;
+pub(crate) mod tags;
+pub(crate) mod tokenizer;
 
 /// The main content of a page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

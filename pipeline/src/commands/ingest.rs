@@ -19,6 +19,7 @@ pub fn run(args: &IngestArgs) -> Result<()> {
         base,
         sources: cfg.sources.clone(),
         ingest: cfg.ingest.clone(),
+        consent: cfg.consent.clone(),
     };
     let mut inputs = args.inputs.clone();
     if let Some(f) = &args.paths_file {

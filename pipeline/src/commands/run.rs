@@ -251,6 +251,7 @@ fn ingest_step(ctx: &RunContext) -> Result<()> {
         base: ctx.base.clone(),
         sources: ctx.cfg.sources.clone(),
         ingest: ctx.cfg.ingest.clone(),
+        consent: ctx.cfg.consent.clone(),
     };
     let out = ctx.stage_dir(ingest::STAGE);
     ingest::run(&job, &out, &ctx.opts)?.print(ingest::STAGE, &out);

@@ -18,6 +18,10 @@ pub struct HttpResponse<'a> {
     pub content_type: Option<&'a [u8]>,
     pub transfer_encoding: Option<&'a [u8]>,
     pub content_encoding: Option<&'a [u8]>,
+    /// `X-Robots-Tag` and `tdm-reservation` (the first of each): AI opt-outs
+    /// (`minga_filters::consent`).
+    pub x_robots_tag: Option<&'a [u8]>,
+    pub tdm_reservation: Option<&'a [u8]>,
     /// The payload as stored (before de-chunking and content decoding).
     pub body: &'a [u8],
 }
@@ -43,6 +47,8 @@ pub fn parse_response(block: &[u8]) -> Result<HttpResponse<'_>, String> {
         content_type: None,
         transfer_encoding: None,
         content_encoding: None,
+        x_robots_tag: None,
+        tdm_reservation: None,
         body: &block[head_len..],
     };
     for line in block[line_end.min(head_len)..head_len].split(|&c| c == b'\n') {
@@ -56,6 +62,10 @@ pub fn parse_response(block: &[u8]) -> Result<HttpResponse<'_>, String> {
             &mut r.transfer_encoding
         } else if name.eq_ignore_ascii_case(b"Content-Encoding") {
             &mut r.content_encoding
+        } else if name.eq_ignore_ascii_case(b"X-Robots-Tag") {
+            &mut r.x_robots_tag
+        } else if name.eq_ignore_ascii_case(b"tdm-reservation") {
+            &mut r.tdm_reservation
         } else {
             continue;
         };

@@ -117,6 +117,18 @@ fn http_document(
     let resp: HttpResponse =
         http::parse_response(rec.block).map_err(|e| (SkipReason::BadHttp, e))?;
     meta.insert("http_status".into(), Value::from(resp.status));
+    // Opt-out headers travel in meta to ingest's consent check (`stages/ingest/convert.rs`).
+    for (key, value) in [
+        ("x_robots_tag", resp.x_robots_tag),
+        ("tdm_reservation", resp.tdm_reservation),
+    ] {
+        if let Some(v) = value {
+            meta.insert(
+                key.into(),
+                Value::from(String::from_utf8_lossy(v).into_owned()),
+            );
+        }
+    }
     if !(200..300).contains(&resp.status) {
         return Err((
             SkipReason::HttpStatus,

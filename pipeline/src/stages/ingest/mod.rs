@@ -18,7 +18,7 @@ use minga_manifests::{
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{digest_of, IngestConfig, SourceConfig};
+use crate::config::{digest_of, ConsentConfig, IngestConfig, SourceConfig};
 use crate::progress::Progress;
 use crate::runner::{
     count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths,
@@ -37,6 +37,7 @@ pub struct IngestJob {
     pub base: PathBuf,
     pub sources: Vec<SourceConfig>,
     pub ingest: IngestConfig,
+    pub consent: ConsentConfig,
 }
 
 /// Warnings go to stderr, the first few in full, so a broken crawl does not flood the terminal.
@@ -175,6 +176,7 @@ fn ingest_part(
         let origin = Origin {
             source,
             rel: &item.rel,
+            consent: &job.consent,
         };
         let before = m.rows_in;
         count(&mut m.counters, "files", 1);

@@ -1,0 +1,112 @@
+//! Opt-outs from AI training at ingest: `<meta name="robots" content="noai">`, a meta addressed
+//! to an AI crawler, `X-Robots-Tag`, TDMRep meta and header each send their page to the ledger
+//! with the signal as detail; `[consent] honour` chooses which are honoured.
+
+use std::path::Path;
+
+use crate::util::*;
+
+/// A WARC `response` record for `url` with extra HTTP `headers` and an HTML `head`.
+fn record(url: &str, headers: &str, head: &str) -> Vec<u8> {
+    let html = format!(
+        "<html><head><title>Página</title>{head}</head><body><article><p>Las lluvias de otoño \
+         llegaron temprano a Valdivia y el río Calle-Calle creció durante toda la semana, \
+         según contaron los vecinos de la costanera.</p></article></body></html>"
+    );
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n{headers}Content-Length: {}\r\n\r\n{html}",
+        html.len()
+    );
+    let mut out = format!(
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n\
+         WARC-Record-ID: <urn:uuid:{:08x}-0000-4000-8000-000000000000>\r\n\
+         Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+        url.len(),
+        http.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(http.as_bytes());
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+fn ingest(dir: &Path, consent: &str) -> Vec<minga_manifests::Rejected> {
+    let pages = [
+        ("https://a.example/plain", "", ""),
+        (
+            "https://a.example/meta-noai",
+            "",
+            r#"<meta name="robots" content="noindex, noai">"#,
+        ),
+        (
+            "https://a.example/gptbot",
+            "",
+            r#"<meta name="GPTBot" content="noindex">"#,
+        ),
+        (
+            "https://a.example/header",
+            "X-Robots-Tag: noai, noimageai\r\n",
+            "",
+        ),
+        (
+            "https://a.example/tdm-meta",
+            "",
+            r#"<meta name="tdm-reservation" content="1">"#,
+        ),
+        ("https://a.example/tdm-header", "tdm-reservation: 1\r\n", ""),
+        (
+            "https://a.example/images-only",
+            "X-Robots-Tag: noimageai\r\n",
+            "",
+        ),
+    ];
+    let warc: Vec<u8> = pages.iter().flat_map(|(u, h, m)| record(u, h, m)).collect();
+    std::fs::write(dir.join("pages.warc"), warc).unwrap();
+    let cfg = format!(
+        "workdir = \"w\"\n[[source]]\nname = \"web\"\npath = \"pages.warc\"\nformat = \"warc\"\n{consent}"
+    );
+    std::fs::write(dir.join("p.toml"), cfg).unwrap();
+    run_ok(dir, &["ingest", "--config", "p.toml", "--out", "in"], &[]);
+    read_ledger(&dir.join("in"))
+}
+
+#[test]
+fn opt_out_signals_send_pages_to_the_ledger() {
+    let t = tempfile::tempdir().unwrap();
+    let ledger = ingest(t.path(), "");
+    let why = |url: &str| {
+        ledger
+            .iter()
+            .find(|r| r.doc.url.as_deref() == Some(url))
+            .map(|r| (r.why.reason.as_str(), r.why.detail.as_str()))
+    };
+    assert_eq!(why("https://a.example/plain"), None);
+    assert_eq!(why("https://a.example/images-only"), None);
+    let noai = why("https://a.example/meta-noai").unwrap();
+    assert_eq!(noai.0, "consent.noai");
+    assert!(noai.1.contains("noindex, noai"), "{noai:?}");
+    assert_eq!(why("https://a.example/gptbot").unwrap().0, "consent.noai");
+    let header = why("https://a.example/header").unwrap();
+    assert_eq!(header, ("consent.noai", "X-Robots-Tag: noai, noimageai"));
+    assert_eq!(
+        why("https://a.example/tdm-meta").unwrap().0,
+        "consent.tdm_reservation"
+    );
+    assert_eq!(
+        why("https://a.example/tdm-header").unwrap().0,
+        "consent.tdm_reservation"
+    );
+    // The opted-out text is not kept, in the ledger either.
+    assert!(ledger.iter().all(|r| r.doc.text.is_empty()));
+    assert_eq!(read_docs(&t.path().join("in")).len(), 2);
+}
+
+#[test]
+fn honour_chooses_the_signals() {
+    let t = tempfile::tempdir().unwrap();
+    let ledger = ingest(t.path(), "[consent]\nhonour = [\"tdm_reservation\"]\n");
+    let reasons: Vec<&str> = ledger.iter().map(|r| r.why.reason.as_str()).collect();
+    assert_eq!(reasons, ["consent.tdm_reservation"; 2]);
+    let t = tempfile::tempdir().unwrap();
+    assert!(ingest(t.path(), "[consent]\nhonour = []\n").is_empty());
+}
