@@ -9,4 +9,5 @@ pub mod langid;
 pub mod pii;
 pub mod quality;
 pub mod rng;
+pub mod robots;
 pub mod urls;

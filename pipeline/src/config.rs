@@ -43,12 +43,33 @@ pub struct PipelineConfig {
 pub struct ConsentConfig {
     /// Default: every signal minga reads.
     pub honour: Vec<ConsentSignal>,
+    /// WARC files of the crawl's robots.txt captures (Common Crawl's `robotstxt` files),
+    /// relative to the config file.
+    pub robots: Vec<PathBuf>,
+    /// Crawlers whose robots.txt exclusions are honoured: a page disallowed for any of them goes
+    /// to `consent.robots_disallow`.
+    pub robots_agents: Vec<String>,
 }
 
 impl Default for ConsentConfig {
     fn default() -> Self {
+        let agents = [
+            "CCBot",
+            "GPTBot",
+            "Google-Extended",
+            "anthropic-ai",
+            "ClaudeBot",
+            "cohere-ai",
+            "*",
+        ];
         ConsentConfig {
-            honour: vec![ConsentSignal::Noai, ConsentSignal::TdmReservation],
+            honour: vec![
+                ConsentSignal::Noai,
+                ConsentSignal::TdmReservation,
+                ConsentSignal::RobotsDisallow,
+            ],
+            robots: Vec::new(),
+            robots_agents: agents.map(String::from).to_vec(),
         }
     }
 }
@@ -62,6 +83,9 @@ pub enum ConsentSignal {
     Noai,
     /// TDMRep `tdm-reservation: 1`, as meta or header (`consent.tdm_reservation`).
     TdmReservation,
+    /// The host's robots.txt (from `robots` captures) disallows the page for one of
+    /// `robots_agents` (`consent.robots_disallow`).
+    RobotsDisallow,
 }
 
 impl ConsentSignal {
@@ -70,6 +94,7 @@ impl ConsentSignal {
         match self {
             ConsentSignal::Noai => "consent.noai",
             ConsentSignal::TdmReservation => "consent.tdm_reservation",
+            ConsentSignal::RobotsDisallow => "consent.robots_disallow",
         }
     }
 }

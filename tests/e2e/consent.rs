@@ -8,14 +8,21 @@ use crate::util::*;
 
 /// A WARC `response` record for `url` with extra HTTP `headers` and an HTML `head`.
 fn record(url: &str, headers: &str, head: &str) -> Vec<u8> {
-    let html = format!(
+    response(url, "text/html; charset=utf-8", headers, &page(head))
+}
+
+fn page(head: &str) -> String {
+    format!(
         "<html><head><title>Página</title>{head}</head><body><article><p>Las lluvias de otoño \
          llegaron temprano a Valdivia y el río Calle-Calle creció durante toda la semana, \
          según contaron los vecinos de la costanera.</p></article></body></html>"
-    );
+    )
+}
+
+fn response(url: &str, content_type: &str, headers: &str, body: &str) -> Vec<u8> {
     let http = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n{headers}Content-Length: {}\r\n\r\n{html}",
-        html.len()
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
     );
     let mut out = format!(
         "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n\
@@ -109,4 +116,68 @@ fn honour_chooses_the_signals() {
     assert_eq!(reasons, ["consent.tdm_reservation"; 2]);
     let t = tempfile::tempdir().unwrap();
     assert!(ingest(t.path(), "[consent]\nhonour = []\n").is_empty());
+}
+
+/// A page its host's robots.txt (from a capture file) disallows for an AI crawler goes to
+/// `consent.robots_disallow`; the same page is kept without the capture or with `*` and GPTBot
+/// not in `robots_agents`.
+#[test]
+fn robots_txt_captures_exclude_disallowed_pages() {
+    let t = tempfile::tempdir().unwrap();
+    let robots = "User-agent: GPTBot\nDisallow: /private/\n\nUser-agent: *\nAllow: /\n";
+    let mut capture = response("https://b.example/robots.txt", "text/plain", "", robots);
+    capture.extend(response(
+        "https://c.example/robots.txt",
+        "text/plain",
+        "",
+        "User-agent: *\nDisallow: /\n",
+    ));
+    std::fs::write(t.path().join("robots.warc"), capture).unwrap();
+    let pages: Vec<u8> = [
+        "https://b.example/private/a",
+        "https://b.example/public/a",
+        "https://c.example/x",
+        "https://d.example/private/a",
+    ]
+    .iter()
+    .flat_map(|u| record(u, "", ""))
+    .collect();
+    std::fs::write(t.path().join("pages.warc"), pages).unwrap();
+    let run = |consent: &str, out: &str| {
+        let cfg = format!(
+            "[[source]]\nname = \"web\"\npath = \"pages.warc\"\nformat = \"warc\"\n[consent]\n{consent}"
+        );
+        std::fs::write(t.path().join("p.toml"), cfg).unwrap();
+        run_ok(
+            t.path(),
+            &["ingest", "--config", "p.toml", "--out", out],
+            &[],
+        );
+        let ledger = read_ledger(&t.path().join(out));
+        let mut rows: Vec<(String, String, String)> = ledger
+            .into_iter()
+            .map(|r| (r.doc.url.unwrap_or_default(), r.why.reason, r.why.detail))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let rows = run("robots = [\"robots.warc\"]\n", "with");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].0, "https://b.example/private/a");
+    assert_eq!(rows[0].1, "consent.robots_disallow");
+    assert_eq!(
+        rows[0].2,
+        "robots.txt of b.example disallows /private/a for GPTBot"
+    );
+    assert_eq!(rows[1].0, "https://c.example/x");
+    // CCBot, first of the default agents, has no group there and falls back to `*`.
+    assert!(rows[1].2.ends_with("for CCBot"), "{rows:?}");
+    assert!(run("", "without").is_empty());
+    let only_cc = "robots = [\"robots.warc\"]\nrobots_agents = [\"CCBot\"]\n";
+    let rows = run(only_cc, "ccbot");
+    assert_eq!(
+        rows.len(),
+        1,
+        "CCBot falls back to `*`, which c.example disallows: {rows:?}"
+    );
 }

@@ -4,7 +4,8 @@
 use minga_manifests::{doc_id, Document, Rejection};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::config::{ConsentConfig, ConsentSignal, SourceConfig};
+use super::consent::ConsentPolicy;
+use crate::config::SourceConfig;
 use crate::runner::Outcome;
 use crate::sources::{Body, Skip, SourceDoc};
 
@@ -13,7 +14,7 @@ pub struct Origin<'a> {
     pub source: &'a SourceConfig,
     pub rel: &'a str,
     /// Which opt-out signals send a page to the ledger.
-    pub consent: &'a ConsentConfig,
+    pub consent: &'a ConsentPolicy<'a>,
 }
 
 fn base(origin: &Origin, offset: u64, length: u64) -> Document {
@@ -48,7 +49,7 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
         doc.country = d.country;
     }
     let mut meta = d.meta;
-    if let Some(why) = opted_out(origin.consent, &d.body, &mut meta) {
+    if let Some(why) = origin.consent.opted_out(doc.url.as_deref(), &d.body, &mut meta) {
         doc.meta = serde_json::Value::Object(meta).to_string();
         return Outcome::Reject(doc, why);
     }
@@ -73,33 +74,6 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
         );
     }
     Outcome::Keep(doc)
-}
-
-/// The ledger row of a page that opts out of AI training by a signal the config honours (HTTP
-/// headers the reader left in `meta`, and the HTML head); a TDMRep policy URL goes into `meta`.
-fn opted_out(
-    consent: &ConsentConfig,
-    body: &Body,
-    meta: &mut serde_json::Map<String, serde_json::Value>,
-) -> Option<Rejection> {
-    use minga_filters::consent::{head_signals, header_opt_outs, OptOut};
-    let header = |k: &str| meta.get(k).and_then(|v| v.as_str());
-    let mut found = header_opt_outs(header("x_robots_tag"), header("tdm_reservation"));
-    if let Body::Html(h) = body {
-        let head = head_signals(h);
-        found.extend(head.opt_outs);
-        if let Some(policy) = head.tdm_policy {
-            meta.insert("tdm_policy".into(), policy.into());
-        }
-    }
-    let honoured = |o: &OptOut| {
-        consent
-            .honour
-            .iter()
-            .any(|s: &ConsentSignal| s.reason() == o.reason())
-    };
-    let first = found.into_iter().find(honoured)?;
-    Some(Rejection::new(first.reason(), None, first.signal()))
 }
 
 /// A ledger row for a record the reader skipped.

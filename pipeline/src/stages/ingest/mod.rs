@@ -4,6 +4,7 @@
 //! documents are converted (HTML extraction, NFC) in parallel batches that keep order, and every
 //! record that is not kept goes to the ledger with an `ingest.<why>` reason.
 
+pub mod consent;
 pub mod convert;
 pub mod plan;
 pub mod read;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{digest_of, ConsentConfig, IngestConfig, SourceConfig};
+use consent::ConsentPolicy;
 use crate::progress::Progress;
 use crate::runner::{
     count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths,
@@ -82,6 +84,7 @@ pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
     }
     let config = serde_json::to_value(job)?;
     let config_digest = digest_of(&config);
+    let consent = ConsentPolicy::load(&job.consent, &job.base)?;
     if !opts.resume && opts.shards.count == 1 {
         crate::runner::clear_outputs(out)?;
     }
@@ -106,6 +109,7 @@ pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
         }
         let m = ingest_part(
             job,
+            &consent,
             p,
             items,
             inputs,
@@ -153,6 +157,7 @@ fn input_entry(item: &PlanItem) -> Result<FileEntry> {
 #[allow(clippy::too_many_arguments)]
 fn ingest_part(
     job: &IngestJob,
+    consent: &ConsentPolicy,
     part: usize,
     items: &[PlanItem],
     mut inputs: Vec<FileEntry>,
@@ -176,7 +181,7 @@ fn ingest_part(
         let origin = Origin {
             source,
             rel: &item.rel,
-            consent: &job.consent,
+            consent,
         };
         let before = m.rows_in;
         count(&mut m.counters, "files", 1);
