@@ -228,4 +228,25 @@ mod tests {
         assert_eq!(r.disallowing(&agents, "/news/1"), Some("CCBot"));
         assert_eq!(Robots::default().disallowing(&agents, "/"), None);
     }
+
+    #[test]
+    fn arbitrary_files_and_paths_never_panic() {
+        let alphabet: Vec<char> = "/*$%7Eañ:# \nAllowDisgent-u".chars().collect();
+        let mut rng = crate::rng::SplitMix64::new(9);
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| alphabet[(rng.next_u64() % alphabet.len() as u64) as usize])
+                .collect()
+        };
+        for _ in 0..2000 {
+            let file = format!(
+                "User-agent: *\nDisallow: {}\nAllow: {}\n{}",
+                text(6),
+                text(4),
+                text(30)
+            );
+            let r = Robots::parse(&file);
+            let _ = r.allowed("x", &text(12));
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! The HTML main-text extractor and the consent signals of the head and headers on arbitrary
-//! (lossily decoded) markup.
+//! The HTML main-text extractor, the consent signals of the head and headers, and the robots.txt
+//! parser and matcher on arbitrary (lossily decoded) text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,4 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = minga_filters::extract::extract(&html);
     let _ = minga_filters::consent::head_signals(&html);
     let _ = minga_filters::consent::header_opt_outs(Some(&html), Some(&html));
+    let robots = minga_filters::robots::Robots::parse(&html);
+    let path = html.lines().next().unwrap_or("/");
+    let _ = robots.allowed("GPTBot", path);
 });
