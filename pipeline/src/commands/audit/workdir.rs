@@ -8,9 +8,6 @@ use minga_manifests::{
     list_parts, PartManifest, StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
 };
 
-/// Known stages in pipeline order; other stage dirs follow, sorted by name.
-pub const ORDER: &[&str] = &["ingest", "langid", "filter", "dedup", "tokenizer", "export"];
-
 /// One stage dir of a workdir.
 #[derive(Debug, Clone)]
 pub struct StageDir {
@@ -90,8 +87,14 @@ pub fn stages(workdir: &Path) -> Result<Vec<StageDir>> {
     Ok(found)
 }
 
+/// A stage dir's place in pipeline order: that of the first `minga run` stage writing it
+/// (`STAGES`, the one list of stages); other dirs follow, sorted by name.
 fn rank(name: &str) -> usize {
-    ORDER.iter().position(|n| *n == name).unwrap_or(ORDER.len())
+    let stages = crate::commands::run::STAGES;
+    stages
+        .iter()
+        .position(|s| s.out == name)
+        .unwrap_or(stages.len())
 }
 
 /// The source roots named in the ingest manifest's config, resolved against the candidate bases
