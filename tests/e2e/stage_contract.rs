@@ -95,7 +95,11 @@ fn resume_redoes_only_what_an_interrupted_run_left_undone() {
     std::fs::remove_file(ingest.join("part-00002.parquet")).unwrap();
     // The temp's pid is above any Linux pid_max: its writer is surely gone. A temp named after a
     // live process (this test) belongs to another writer and must be left alone.
-    std::fs::write(ingest.join(".part-00002.parquet.tmp-4294967"), b"PAR1 partial").unwrap();
+    std::fs::write(
+        ingest.join(".part-00002.parquet.tmp-4294967"),
+        b"PAR1 partial",
+    )
+    .unwrap();
     let live = ingest.join(format!(".part-00001.parquet.tmp-{}", std::process::id()));
     std::fs::write(&live, b"PAR1 another writer").unwrap();
     let out = run_ok(

@@ -49,7 +49,10 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
         doc.country = d.country;
     }
     let mut meta = d.meta;
-    if let Some(why) = origin.consent.opted_out(doc.url.as_deref(), &d.body, &mut meta) {
+    if let Some(why) = origin
+        .consent
+        .opted_out(doc.url.as_deref(), &d.body, &mut meta)
+    {
         doc.meta = serde_json::Value::Object(meta).to_string();
         return Outcome::Reject(doc, why);
     }

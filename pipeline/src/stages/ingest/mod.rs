@@ -20,13 +20,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{digest_of, ConsentConfig, IngestConfig, SourceConfig};
-use consent::ConsentPolicy;
 use crate::progress::Progress;
 use crate::runner::{
     count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths,
     RunOptions, StageRun,
 };
 use crate::sources::{SourceDoc, SourceItem};
+use consent::ConsentPolicy;
 use convert::Origin;
 use plan::PlanItem;
 
