@@ -222,15 +222,7 @@ fn url_lists_block_domains_and_subdomains_but_not_look_alikes() {
 #[test]
 fn unknown_filter_keys_are_errors() {
     let t = tempfile::tempdir().unwrap();
-    let cfg = samples_config(t.path(), 1.0);
-    let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str("[filter]\npii_mode = \"tag\"\n");
-    std::fs::write(&cfg, text).unwrap();
-    let out = minga()
-        .current_dir(t.path())
-        .args(["run", cfg.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let (out, _) = run_samples_with(t.path(), "[filter]\npii_mode = \"tag\"\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pii_mode"));
 }

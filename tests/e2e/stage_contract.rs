@@ -162,16 +162,8 @@ fn a_config_typo_fails_the_run_before_any_stage() {
     ];
     for (section, want) in cases {
         let t = tempfile::tempdir().unwrap();
-        let cfg = samples_config(t.path(), 1.0);
-        let mut text = std::fs::read_to_string(&cfg).unwrap();
-        let line = text.lines().count() + 2;
-        text.push_str(section);
-        std::fs::write(&cfg, text).unwrap();
-        let out = minga()
-            .current_dir(t.path())
-            .args(["run", cfg.to_str().unwrap()])
-            .output()
-            .unwrap();
+        let (out, header) = run_samples_with(t.path(), section);
+        let line = header + 1; // the key, below its section header
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{section}: {err}");
         assert!(err.contains(want), "{section}: {err}");

@@ -136,6 +136,23 @@ part_size_mb = {part_size_mb}
     path
 }
 
+/// Runs `minga run` on the samples config of [`samples_config`] with `extra` appended (a section
+/// under test); returns the output, whether it succeeded or not, and the 1-based line of the config
+/// where `extra` starts.
+pub fn run_samples_with(dir: &Path, extra: &str) -> (Output, usize) {
+    let cfg = samples_config(dir, 1.0);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    let first_line = text.lines().count() + 1;
+    text.push_str(extra);
+    std::fs::write(&cfg, text).unwrap();
+    let out = minga()
+        .current_dir(dir)
+        .args(["run", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    (out, first_line)
+}
+
 /// Reads all kept documents of a stage dir with the manifests crate.
 pub fn read_docs(stage_dir: &Path) -> Vec<minga_manifests::Document> {
     let mut docs = Vec::new();
