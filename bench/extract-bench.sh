@@ -6,7 +6,7 @@
 #
 #   bash bench/extract-bench.sh [EVAL_DIR [EXTRA_DIR]]
 #     EVAL_DIR   default ../shared/data/extract-eval
-#     EXTRA_DIR  default /work/extract-extra (each subdirectory with a truth.jsonl is a dataset;
+#     EXTRA_DIR  default ../extract-extra (each subdirectory with a truth.jsonl is a dataset;
 #                made by: python3 bench/extract_datasets.py EXTRA_DIR --merged SRC --scrapinghub SRC)
 #   env: RUNS (3), CORE (0)
 #
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL=${1:-../shared/data/extract-eval}
-EXTRA=${2:-/work/extract-extra}
+EXTRA=${2:-../extract-extra}
 OUT=bench/out/extract
 [ -f "$EVAL/truth.jsonl" ] || { echo "skipping: $EVAL not found" >&2; exit 0; }
 mkdir -p "$OUT"
