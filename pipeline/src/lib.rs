@@ -9,6 +9,7 @@ pub mod report;
 pub mod runner;
 pub mod sources;
 pub mod stages;
+mod temps;
 
 use anyhow::Result;
 

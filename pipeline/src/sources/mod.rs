@@ -14,6 +14,7 @@ pub mod reason;
 pub mod remote;
 pub mod tei;
 pub mod tei_header;
+mod tei_text;
 pub mod xml_entities;
 
 use serde_json::{Map, Value};

@@ -15,15 +15,14 @@ use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::doc_decode::{
-    choose_encoding, fix_c1_controls, xml_declared_encoding, Choice, DecodingReader, Utf8Scan,
-};
+use super::doc_decode::{choose_encoding, xml_declared_encoding, Choice, DecodingReader, Utf8Scan};
 use super::error::SourceError;
 use super::tei_header::{HeaderCollector, TeiHeader};
+use super::tei_text::{TextSink, LINE, PARA, SPACE};
 use super::xml_entities::{EntityTable, Unresolved};
-use super::{Body, SourceDoc, SourceItem};
+use super::SourceItem;
 
 /// Settings of the TEI reader.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,58 +121,6 @@ enum Frame {
     /// A table cell: separated from its neighbours by a space.
     Cell,
     Choice,
-}
-
-const SPACE: u8 = 1;
-const LINE: u8 = 2;
-const PARA: u8 = 3;
-
-/// Accumulates text, collapsing XML whitespace and turning element boundaries into separators.
-#[derive(Debug, Default)]
-struct TextSink {
-    out: String,
-    pending: u8,
-}
-
-impl TextSink {
-    fn brk(&mut self, level: u8) {
-        self.pending = self.pending.max(level);
-    }
-
-    fn push(&mut self, s: &str) {
-        // XML whitespace is ASCII, so byte positions next to it are char boundaries. Words
-        // separated by single spaces are copied as one span.
-        let bytes = s.as_bytes();
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        let mut i = 0;
-        while i < bytes.len() {
-            if is_space(bytes[i]) {
-                self.brk(SPACE);
-                i += 1;
-                continue;
-            }
-            let start = i;
-            loop {
-                while i < bytes.len() && !is_space(bytes[i]) {
-                    i += 1;
-                }
-                match bytes.get(i..i + 2) {
-                    Some([b' ', next]) if !is_space(*next) => i += 1,
-                    _ => break,
-                }
-            }
-            if !self.out.is_empty() {
-                self.out.push_str(match self.pending {
-                    0 => "",
-                    SPACE => " ",
-                    LINE => "\n",
-                    _ => "\n\n",
-                });
-            }
-            self.pending = 0;
-            self.out.push_str(&s[start..i]);
-        }
-    }
 }
 
 /// The document being read.
@@ -504,75 +451,6 @@ impl<'o> Parser<'o> {
         }
         Ok(())
     }
-
-    fn close_doc(&mut self, end: u64) {
-        let Some(mut doc) = self.doc.take() else {
-            return;
-        };
-        let (offset, length) = if self.in_corpus {
-            (doc.start, end.saturating_sub(doc.start))
-        } else {
-            (0, self.file_len)
-        };
-        if doc.over_budget > 0 {
-            let detail = format!(
-                "{} entity references over the {} byte expansion budget",
-                doc.over_budget, self.opts.max_entity_expansion
-            );
-            self.items
-                .push(skip(offset, SkipReason::XmlEntities, detail));
-            return;
-        }
-        if let Some(corpus) = &self.corpus_header {
-            doc.header.inherit(corpus);
-        }
-        let mut text = std::mem::take(&mut doc.sink.out);
-        if text.is_empty() {
-            let detail = "the <text> element holds no text".to_string();
-            self.items.push(skip(offset, SkipReason::NoText, detail));
-            return;
-        }
-        let c1_fixed = fix_c1_controls(&mut text);
-        let meta = self.doc_meta(&doc, c1_fixed);
-        self.items.push(SourceItem::Doc(SourceDoc {
-            offset,
-            length,
-            url: None,
-            record_id: doc.header.idno.clone(),
-            date: None,
-            payload_digest: None,
-            content_type: "tei",
-            title: doc.header.title.clone(),
-            body: Body::Text(text),
-            meta,
-            licence: doc.header.licence(),
-            country: doc.header.country_code(),
-        }));
-    }
-
-    fn doc_meta(&self, doc: &DocState, c1_fixed: u64) -> Map<String, Value> {
-        let mut meta = Map::new();
-        doc.header.write_meta(&mut meta);
-        if let Some(lang) = doc.lang.clone().filter(|_| !meta.contains_key("language")) {
-            meta.insert("language".into(), Value::String(lang));
-        }
-        if self.choice.how != "utf-8" && self.choice.how != "bom" {
-            let name = self.choice.encoding.name().to_ascii_lowercase();
-            meta.insert("encoding".into(), Value::String(name));
-            meta.insert(
-                "encoding_from".into(),
-                Value::String(self.choice.how.into()),
-            );
-        }
-        let mut count = |key: &str, n: u64| {
-            if n > 0 {
-                meta.insert(key.into(), Value::from(n));
-            }
-        };
-        count("xml_unresolved_entities", doc.unresolved);
-        count("c1_controls_fixed", c1_fixed);
-        meta
-    }
 }
 
 /// The value of the attribute whose local name is `key` (`lang` finds `xml:lang`).
@@ -586,6 +464,9 @@ fn attribute(e: &BytesStart, key: &str) -> Option<String> {
             Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
         })
 }
+
+#[path = "tei_doc.rs"]
+mod doc;
 
 #[cfg(test)]
 #[path = "tei_tests.rs"]

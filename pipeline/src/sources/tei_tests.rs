@@ -1,7 +1,7 @@
 //! Tests of the TEI reader on small inline documents and, when present, on the conha19 novels.
 
 use super::*;
-use crate::sources::Skip;
+use crate::sources::{Body, Skip, SourceDoc};
 use std::path::PathBuf;
 
 const NOVELA: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
