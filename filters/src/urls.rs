@@ -39,7 +39,7 @@ pub struct UrlList {
 }
 
 /// Host (lower-case, without user info, port and trailing dot) and path-and-query of a URL.
-fn split_url(url: &str) -> (String, &str) {
+pub fn split_url(url: &str) -> (String, &str) {
     let rest = match url.find("://") {
         Some(i) => &url[i + 3..],
         None => url.strip_prefix("//").unwrap_or(url),

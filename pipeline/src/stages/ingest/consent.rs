@@ -91,21 +91,18 @@ impl<'a> ConsentPolicy<'a> {
     }
 }
 
-/// Lower-case host and path (with query) of an http(s) URL.
+/// Lower-case host and path (with query, without fragment) of an absolute URL.
 fn host_and_path(url: &str) -> Option<(String, String)> {
-    let rest = url.split_once("://")?.1;
-    let (authority, path) = match rest.find(['/', '?', '#']) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
+    if !url.contains("://") {
+        return None;
+    }
+    let (host, path) = minga_filters::urls::split_url(url);
+    let path = path.split('#').next().unwrap_or("");
+    let path = match path.starts_with('/') {
+        true => path.to_string(),
+        false => format!("/{path}"),
     };
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    let path = path.split('#').next().unwrap_or("/");
-    let path = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
-    };
-    (!host.is_empty()).then(|| (host.to_ascii_lowercase(), path))
+    (!host.is_empty()).then_some((host, path))
 }
 
 /// The host of a robots.txt URL.
