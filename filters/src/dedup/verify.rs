@@ -27,8 +27,9 @@ use super::normalise::normalise_into;
 use super::shingles::shingle_hashes_into;
 use super::{DedupError, DedupParams};
 
-/// How candidate pairs are checked before a removal (`[dedup] verify`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How candidate pairs are checked before a removal (`[dedup] verify = "exact"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verify {
     /// Exact Jaccard similarity of the two documents' shingle sets.
     #[default]
@@ -45,15 +46,6 @@ impl Verify {
             Verify::Exact => "exact",
             Verify::Signature => "signature",
             Verify::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Verify> {
-        match s {
-            "exact" => Some(Verify::Exact),
-            "signature" => Some(Verify::Signature),
-            "none" => Some(Verify::None),
-            _ => None,
         }
     }
 }
@@ -458,7 +450,5 @@ mod tests {
             .unwrap()
             .fingerprint(text)
             .is_none());
-        assert_eq!(Verify::parse("signature"), Some(Verify::Signature));
-        assert_eq!(Verify::parse("exakt"), None);
     }
 }

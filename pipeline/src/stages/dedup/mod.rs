@@ -44,7 +44,7 @@ pub struct DedupConfig {
     pub threshold: f32,
     /// How candidate pairs are checked: `exact` (Jaccard of the shingle sets), `signature`
     /// (MinHash estimate) or `none` (every LSH candidate joins; clusters chain).
-    pub verify: VerifyMode,
+    pub verify: Verify,
     /// Permutation seed; default "minga-mh" in ASCII.
     pub seed: u64,
     /// Remove documents whose normalised text equals another's.
@@ -74,7 +74,7 @@ impl Default for DedupConfig {
             bands: 14,
             rows: 8,
             threshold: 0.8,
-            verify: VerifyMode::Exact,
+            verify: Verify::Exact,
             seed: DEFAULT_SEED,
             exact: true,
             near: true,
@@ -96,7 +96,7 @@ impl DedupConfig {
             rows: self.rows,
             threshold: self.threshold,
             seed: self.seed,
-            verify: self.verify.into(),
+            verify: self.verify,
         };
         p.validate()?;
         if self.boilerplate_min_docs < 2 {
@@ -127,25 +127,6 @@ impl DedupConfig {
 
     pub fn digest(&self) -> String {
         crate::config::digest_of(&self.manifest_config())
-    }
-}
-
-/// `[dedup] verify`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VerifyMode {
-    Exact,
-    Signature,
-    None,
-}
-
-impl From<VerifyMode> for Verify {
-    fn from(m: VerifyMode) -> Verify {
-        match m {
-            VerifyMode::Exact => Verify::Exact,
-            VerifyMode::Signature => Verify::Signature,
-            VerifyMode::None => Verify::None,
-        }
     }
 }
 
@@ -277,7 +258,7 @@ mod tests {
         let v: toml::Table = toml::from_str("verify = \"signature\"").unwrap();
         assert_eq!(
             v.try_into::<DedupConfig>().unwrap().verify,
-            VerifyMode::Signature
+            Verify::Signature
         );
         let bad: toml::Table = toml::from_str("verify = \"exakt\"").unwrap();
         assert!(bad.try_into::<DedupConfig>().is_err());
