@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the 1 M-document workdir used in RESULTS-audit.md: each document is two lines of
-# ../shared/data/langid/train/*.txt (line i and line 7919*i+13), as jsonl, then ingest + langid.
+# ../shared/data/langid/train/*.txt (line i and line 7919*i+13), as jsonl with a URL on one of
+# 20,000 hosts (`https://site<i mod 20000>.example/<file>/<i>`), then ingest + langid.
 #   bench/make-audit-workdir.sh OUTDIR [MINGA_BINARY]
 set -euo pipefail
 out=${1:?usage: make-audit-workdir.sh OUTDIR [MINGA]}
@@ -16,7 +17,8 @@ for k in range(10):
     with open(f'{sys.argv[2]}/docs-{k:02d}.jsonl', 'w') as out:
         for i in range(k * N // 10, (k + 1) * N // 10):
             text = lines[i % n] + "\n" + lines[(i * 7919 + 13) % n]
-            out.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+            url = f"https://site{i % 20000}.example/{k}/{i}"
+            out.write(json.dumps({"text": text, "url": url}, ensure_ascii=False) + "\n")
 PY
 cat > "$out/pipeline.toml" <<'TOML'
 workdir = "work"

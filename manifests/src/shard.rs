@@ -251,6 +251,13 @@ impl ShardReader {
         self.offset
     }
 
+    /// True when the shard has a top-level column `name` (stages add columns as they go:
+    /// `lang` appears at langid).
+    pub fn has_column(&self, name: &str) -> bool {
+        let fields = self.metadata.schema().fields();
+        fields.iter().any(|f| f.name() == name)
+    }
+
     /// Total rows in the shard (from the footer).
     pub fn rows(&self) -> u64 {
         self.metadata.num_rows as u64
@@ -262,14 +269,27 @@ impl ShardReader {
         };
         let n = group.num_rows();
         self.next_group += 1;
+        let df = self.read_rows(self.offset, n, None)?;
+        self.offset += n;
+        Ok(Some(df))
+    }
+
+    /// Decodes rows `start..start + n` (one row group), only `columns` when given.
+    fn read_rows(
+        &self,
+        start: usize,
+        n: usize,
+        columns: Option<Vec<String>>,
+    ) -> Result<DataFrame, ManifestError> {
         let file = self
             .file
             .try_clone()
             .map_err(|e| ManifestError::io(&self.path, e))?;
-        let mut reader = ParquetReader::new(file).with_slice(Some((self.offset, n)));
+        let mut reader = ParquetReader::new(file)
+            .with_slice(Some((start, n)))
+            .with_columns(columns);
         reader.set_metadata(self.metadata.clone());
-        self.offset += n;
-        guard(&self.path, || reader.finish()).map(Some)
+        guard(&self.path, || reader.finish())
     }
 
     /// The `text` of the rows at `rows` (ascending row indices), decoding only the `text` column
@@ -286,15 +306,7 @@ impl ShardReader {
             if wanted.peek().is_none_or(|&r| r >= end) {
                 continue;
             }
-            let file = self
-                .file
-                .try_clone()
-                .map_err(|e| ManifestError::io(&self.path, e))?;
-            let mut reader = ParquetReader::new(file)
-                .with_slice(Some((start, n)))
-                .with_columns(Some(vec!["text".to_string()]));
-            reader.set_metadata(self.metadata.clone());
-            let df = guard(&self.path, || reader.finish())?;
+            let df = self.read_rows(start, n, Some(vec!["text".to_string()]))?;
             let col = df
                 .column("text")
                 .and_then(|c| c.str().cloned())
@@ -305,6 +317,36 @@ impl ShardReader {
             }
         }
         Ok(out)
+    }
+
+    /// The next row group with only the named string columns decoded (nulls read as empty
+    /// strings); `None` at the end. Lets whole-workdir scans (the audit index) read
+    /// ids and urls without decoding text and signal columns.
+    pub fn next_strings(
+        &mut self,
+        names: &[&str],
+    ) -> Result<Option<Vec<Vec<String>>>, ManifestError> {
+        let Some(group) = self.metadata.row_groups.get(self.next_group) else {
+            return Ok(None);
+        };
+        let n = group.num_rows();
+        self.next_group += 1;
+        let columns = names.iter().map(|s| s.to_string()).collect();
+        let df = self.read_rows(self.offset, n, Some(columns))?;
+        self.offset += n;
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let col = df
+                .column(name)
+                .and_then(|c| c.str())
+                .map_err(|e| ManifestError::parquet(&self.path, e))?;
+            out.push(
+                col.into_iter()
+                    .map(|v| v.unwrap_or_default().to_string())
+                    .collect(),
+            );
+        }
+        Ok(Some(out))
     }
 
     /// The next row group's documents and the shard's column groups; `None` at the end.

@@ -16,7 +16,7 @@ fn minga_cmd() -> Command {
     }
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
     minga_cmd()
         .current_dir(dir)
         .args(args)
@@ -24,7 +24,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("minga runs")
 }
 
-fn run_json(dir: &Path, args: &[&str]) -> Value {
+pub(crate) fn run_json(dir: &Path, args: &[&str]) -> Value {
     let out = run(dir, args);
     assert!(
         out.status.success(),
@@ -35,7 +35,7 @@ fn run_json(dir: &Path, args: &[&str]) -> Value {
 }
 
 /// A samples run in a temp dir; returns (tempdir, workdir).
-fn samples_run() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn samples_run() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = samples_config(tmp.path(), 0.01);
     if std::env::var_os("MINGA_BIN").is_some() {

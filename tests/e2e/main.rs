@@ -4,6 +4,7 @@
 mod util;
 
 mod audit;
+mod audit_find;
 mod consent;
 mod crash;
 mod dedup;

@@ -23,6 +23,7 @@ mod cluster;
 mod lines;
 mod minhash;
 mod normalise;
+mod passages;
 mod reference;
 mod shingles;
 mod simd_neon;
@@ -40,10 +41,13 @@ pub use cluster::{
 pub use lines::{line_hash, line_hashes, site_hash, site_of, strip_lines, LINE_SEED};
 pub use minhash::{band_keys, estimated_jaccard, Kernel, MinHasher, BAND_SEED};
 pub use normalise::{exact_key, exact_key_normalised, normalise, normalise_into, EXACT_SEED};
+pub use passages::{
+    containment, is_sampled, min_hits, PassageShingler, PASSAGE_NGRAM, SAMPLE_BITS,
+};
 pub use reference::{dedup_in_memory, dedup_sharded, DocInput};
 pub use shingles::{shingle_hashes, shingle_hashes_into, SHINGLE_SEED};
 pub use sketch::{DocSketch, Sketcher};
-pub use verify::{exact_jaccard, Fingerprint, Fingerprinter, Verify};
+pub use verify::{common_count, exact_jaccard, Fingerprint, Fingerprinter, Verify};
 
 /// Parameters of near-duplicate detection. `bands * rows` permutations make a signature.
 #[derive(Debug, Clone, Copy, PartialEq)]

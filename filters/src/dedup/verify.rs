@@ -89,6 +89,12 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    let common = common_count(a, b);
+    common as f32 / (a.len() + b.len() - common) as f32
+}
+
+/// `|A ∩ B|` of two sorted, distinct slices.
+pub fn common_count(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -101,7 +107,7 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f32 {
             }
         }
     }
-    common as f32 / (a.len() + b.len() - common) as f32
+    common
 }
 
 /// Computes fingerprints from text the same way the signatures step shingles it.

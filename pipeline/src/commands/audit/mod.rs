@@ -4,6 +4,8 @@
 //! column to locate a document, so memory stays bounded by a row group on any number of shards.
 
 pub mod doc;
+pub mod find;
+pub mod index;
 pub mod verify;
 pub mod why;
 pub mod workdir;
@@ -61,6 +63,37 @@ pub enum AuditCommand {
         #[command(flatten)]
         w: WorkdirArg,
     },
+    /// Is my text in it? Every document matching a URL, a domain (with subdomains) or a text
+    /// (exactly or as a near-copy), where it is now, and whether it reaches the export.
+    ///
+    /// Examples:
+    ///   minga audit find --url https://diario.example/2024/cuento --workdir work
+    ///   minga audit find --domain radio-comunitaria.example --workdir work
+    ///   minga audit find --text mi-cuento.txt --min-similarity 0.7 --workdir work
+    ///
+    /// Uses the index of `minga audit index`, (re)building it first when it is missing or older
+    /// than the workdir.
+    #[command(verbatim_doc_comment)]
+    #[command(group(clap::ArgGroup::new("query").required(true).multiple(false)))]
+    Find {
+        #[command(flatten)]
+        w: WorkdirArg,
+        #[arg(long, group = "query")]
+        url: Option<String>,
+        #[arg(long, group = "query")]
+        domain: Option<String>,
+        /// A file with the passage (plain text, at least ~30 words).
+        #[arg(long, group = "query", value_name = "FILE")]
+        text: Option<PathBuf>,
+        /// Least containment of the passage in a document (share of its word 5-grams found there).
+        #[arg(long, default_value_t = 0.8, value_name = "S")]
+        min_similarity: f32,
+    },
+    /// Build the lookup index `minga audit find` reads (`WORKDIR/audit-index/`).
+    Index {
+        #[command(flatten)]
+        w: WorkdirArg,
+    },
 }
 
 pub fn run(args: &AuditArgs) -> Result<()> {
@@ -98,6 +131,40 @@ pub fn run(args: &AuditArgs) -> Result<()> {
             }
             Ok(())
         }
+        AuditCommand::Find {
+            w,
+            url,
+            domain,
+            text,
+            min_similarity,
+        } => {
+            let query = match (url, domain, text) {
+                (Some(u), _, _) => find::Query::Url(u.clone()),
+                (_, Some(d), _) => find::Query::Domain(d.clone()),
+                (_, _, Some(t)) => find::Query::Text(t.clone(), *min_similarity),
+                _ => anyhow::bail!("give one of --url, --domain or --text"),
+            };
+            let index = current_index(&w.workdir)?;
+            let found = find::find(&w.workdir, &index, &query)?;
+            if w.json {
+                println!("{}", serde_json::to_string_pretty(&found)?);
+            } else {
+                print!("{}", find::render(&found));
+            }
+            Ok(())
+        }
+        AuditCommand::Index { w } => {
+            let t = std::time::Instant::now();
+            let idx = index::build(&w.workdir)?;
+            eprintln!(
+                "indexed {} documents ({} sampled shingles) in {:.1} s: {}",
+                idx.docs.len(),
+                idx.postings.len(),
+                t.elapsed().as_secs_f64(),
+                idx.dir.display()
+            );
+            Ok(())
+        }
         AuditCommand::Verify { w } => {
             let rep = verify::verify(&w.workdir, w.base.as_deref())?;
             if w.json {
@@ -115,6 +182,18 @@ pub fn run(args: &AuditArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The workdir's audit index, rebuilt first when it is missing or stale.
+fn current_index(workdir: &std::path::Path) -> Result<index::AuditIndex> {
+    if let Some(idx) = index::load_current(workdir)? {
+        return Ok(idx);
+    }
+    eprintln!(
+        "building the audit index of {} (missing or older than the workdir)...",
+        workdir.display()
+    );
+    index::build(workdir)
 }
 
 mod doc_text;
