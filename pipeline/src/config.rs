@@ -119,6 +119,35 @@ pub struct SourceConfig {
     /// jsonl: the field holding the text (default `text`) and the id (default `id`).
     pub text_field: Option<String>,
     pub id_field: Option<String>,
+    /// What the contributors allow their text to be used for; unset: whatever the licence
+    /// allows. Kept in each document's `meta`; the export leaves out documents whose source does
+    /// not allow pretraining (`docs/consent.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_uses: Option<Vec<Use>>,
+    /// How the contributors ask to be credited; kept in each document's `meta` and on the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+/// A use of a source's text that its contributors can allow (`[[source]] allowed_uses`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Use {
+    Pretraining,
+    FineTuning,
+    Evaluation,
+    Research,
+}
+
+impl Use {
+    pub fn name(self) -> &'static str {
+        match self {
+            Use::Pretraining => "pretraining",
+            Use::FineTuning => "fine-tuning",
+            Use::Evaluation => "evaluation",
+            Use::Research => "research",
+        }
+    }
 }
 
 /// Input format of a source.

@@ -181,3 +181,64 @@ fn robots_txt_captures_exclude_disallowed_pages() {
         "CCBot falls back to `*`, which c.example disallows: {rows:?}"
     );
 }
+
+/// Conditions that follow the data: a source's `allowed_uses` and `attribution` reach every
+/// document's `meta`; the export leaves out documents not allowed for pretraining and those whose
+/// consent `require_consent` does not list, counting each; the data card shows consent per
+/// language and the source's conditions; an unknown use is refused before anything runs.
+#[test]
+fn source_conditions_follow_documents_to_export_and_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::util::samples_config(dir.path(), 1.0);
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace(
+            "licence = \"CC0-1.0\"\ncountry = \"CL\"",
+            "licence = \"CC0-1.0\"\ncountry = \"CL\"\nconsent = \"public web\"",
+        )
+        .replace(
+            "name = \"docs\"\n",
+            "name = \"docs\"\nconsent = \"community\"\nallowed_uses = [\"evaluation\", \"research\"]\nattribution = \"Relatos de la comunidad, CC0\"\n",
+        );
+    std::fs::write(
+        &cfg,
+        format!("{text}[export]\nrequire_consent = [\"community\"]\n"),
+    )
+    .unwrap();
+    crate::util::run_ok(dir.path(), &["run", cfg.to_str().unwrap()], &[]);
+    let work = dir.path().join("work");
+    let kept = crate::util::read_docs(&work.join("dedup"));
+    let (docs, web): (Vec<_>, Vec<_>) = kept.iter().partition(|d| d.source == "docs");
+    assert!(!docs.is_empty() && !web.is_empty());
+    for d in &docs {
+        let meta: serde_json::Value = serde_json::from_str(&d.meta).unwrap();
+        assert_eq!(
+            meta["allowed_uses"],
+            serde_json::json!(["evaluation", "research"])
+        );
+        assert_eq!(meta["attribution"], "Relatos de la comunidad, CC0");
+    }
+    assert!(web.iter().all(|d| !d.meta.contains("allowed_uses")));
+    // Web pages lack the required consent, the community's texts are not for pretraining:
+    // nothing is exported, and every document is counted under its reason.
+    let m = crate::util::read_json(&work.join("export/_manifest.json"));
+    assert_eq!(
+        m["counters"]["not_exported.consent"],
+        web.len() as u64,
+        "{m}"
+    );
+    assert_eq!(m["counters"]["not_exported.use"], docs.len() as u64, "{m}");
+    let card = std::fs::read_to_string(work.join("report/index.html")).unwrap();
+    assert!(card.contains("Consent per language") && card.contains("community"));
+    assert!(card.contains("Relatos de la comunidad, CC0") && card.contains("evaluation, research"));
+
+    let bad = text.replace("\"research\"]", "\"pretrainig\"]");
+    std::fs::write(&cfg, bad).unwrap();
+    let out = crate::util::minga()
+        .current_dir(dir.path())
+        .args(["run", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("pretrainig"), "{err}");
+}

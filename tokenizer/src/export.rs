@@ -25,6 +25,10 @@ pub struct ExportConfig {
     /// Export only documents whose `licence` is one of these (empty: every document). The others
     /// are counted as not exported; they stay in the stage shards and are not ledgered.
     pub licences: Vec<String>,
+    /// Export only documents whose `consent` is one of these (empty: every document); the others
+    /// are counted as `not_exported.consent`. Documents whose source declares `allowed_uses`
+    /// without `pretraining` are always left out (`not_exported.use`).
+    pub require_consent: Vec<String>,
 }
 
 impl Default for ExportConfig {
@@ -34,6 +38,7 @@ impl Default for ExportConfig {
             special_tokens_as_text: true,
             batch_bytes: 8 << 20,
             licences: Vec::new(),
+            require_consent: Vec::new(),
         }
     }
 }

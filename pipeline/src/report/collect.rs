@@ -37,6 +37,9 @@ pub struct Terms {
     pub licence: String,
     pub consent: String,
     pub contact: String,
+    /// The source's `allowed_uses` and `attribution` from the ingest config ("-" when unset).
+    pub allowed_uses: String,
+    pub attribution: String,
     pub docs: u64,
 }
 
@@ -59,6 +62,9 @@ pub struct Stats {
     /// Language -> fertility (tokens per word), from the tokenizer release.
     pub fertility: BTreeMap<String, f64>,
     pub terms: Vec<Terms>,
+    /// Language -> consent as declared -> kept documents and words: who agreed to what, per
+    /// language (the CARE principles' "authority to control" made visible).
+    pub consent_by_lang: BTreeMap<String, BTreeMap<String, Totals>>,
     /// Licences the card was restricted to (empty: all).
     pub licences: Vec<String>,
     /// Kept documents left out of the card because their licence was not selected.
@@ -101,8 +107,11 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
                 let g = classify(&d.text);
                 let lang = d.lang.clone().unwrap_or_else(|| "und".into());
                 let country = d.country.clone().unwrap_or_else(|| "-".into());
+                let consent = d.consent.clone().unwrap_or_else(|| "-".into());
+                let by_consent = st.consent_by_lang.entry(lang.clone()).or_default();
                 for t in [
                     &mut st.total,
+                    by_consent.entry(consent).or_default(),
                     st.by_lang.entry(lang).or_default(),
                     st.by_source.entry(d.source.clone()).or_default(),
                     st.by_country.entry(country).or_default(),
@@ -133,14 +142,20 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     while st.length_bins.len() > 1 && st.length_bins.last() == Some(&0) {
         st.length_bins.pop();
     }
+    let conditions = source_conditions(workdir);
     st.terms = terms
         .into_iter()
-        .map(|((source, licence, consent, contact), docs)| Terms {
-            source,
-            licence,
-            consent,
-            contact,
-            docs,
+        .map(|((source, licence, consent, contact), docs)| {
+            let (allowed_uses, attribution) = conditions.get(&source).cloned().unwrap_or_default();
+            Terms {
+                source,
+                licence,
+                consent,
+                contact,
+                allowed_uses,
+                attribution,
+                docs,
+            }
         })
         .collect();
     st.fertility = fertility(&workdir.join("tokenizer").join("release.json"));
@@ -164,6 +179,29 @@ fn funnel_of(s: &StageDir) -> Result<FunnelStage> {
         }
     }
     Ok(f)
+}
+
+/// Source name -> (`allowed_uses`, `attribution`) as the ingest manifest's config declares them,
+/// "-" when unset.
+fn source_conditions(workdir: &Path) -> HashMap<String, (String, String)> {
+    let path = workdir.join("ingest").join(minga_manifests::MANIFEST_FILE);
+    let Ok(m) = minga_manifests::StageManifest::read(&path) else {
+        return HashMap::new();
+    };
+    let sources = m.config.get("sources").and_then(|s| s.as_array()).cloned();
+    let field = |s: &serde_json::Value, k: &str| match s.get(k) {
+        Some(serde_json::Value::Array(a)) => {
+            let names: Vec<&str> = a.iter().filter_map(|v| v.as_str()).collect();
+            names.join(", ")
+        }
+        Some(serde_json::Value::String(v)) => v.clone(),
+        _ => "-".into(),
+    };
+    let named = sources.into_iter().flatten().filter_map(|s| {
+        let name = s.get("name")?.as_str()?.to_string();
+        Some((name, (field(&s, "allowed_uses"), field(&s, "attribution"))))
+    });
+    named.collect()
 }
 
 /// Tokens per document id from `export/index/part-*.parquet`, when the export index exists.

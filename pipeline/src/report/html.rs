@@ -242,12 +242,52 @@ fn small_tables(s: &mut String, st: &Stats) {
                 t.licence.clone(),
                 t.consent.clone(),
                 t.contact.clone(),
+                t.allowed_uses.clone(),
+                t.attribution.clone(),
                 t.docs.to_string(),
             ]
         })
         .collect();
     s.push_str(&table(
-        &["source", "licence", "consent", "contact", "documents"],
+        &[
+            "source",
+            "licence",
+            "consent",
+            "contact",
+            "allowed uses",
+            "attribution",
+            "documents",
+        ],
+        &rows,
+    ));
+    consent_by_lang_section(s, st);
+}
+
+/// Per language, how much text comes with which consent: the share of each language's words, so
+/// a small indigenous-language share resting on one community's consent is visible as such.
+fn consent_by_lang_section(s: &mut String, st: &Stats) {
+    s.push_str("<h3>Consent per language</h3>");
+    let mut rows = Vec::new();
+    for (lang, by_consent) in &st.consent_by_lang {
+        let words: u64 = by_consent.values().map(|t| t.words).sum();
+        for (consent, t) in by_consent {
+            rows.push(vec![
+                lang.clone(),
+                consent.clone(),
+                t.docs.to_string(),
+                fmt_num(t.words as f64),
+                pct(t.words, words),
+            ]);
+        }
+    }
+    s.push_str(&table(
+        &[
+            "language",
+            "consent",
+            "documents",
+            "words",
+            "share of the language's words",
+        ],
         &rows,
     ));
 }

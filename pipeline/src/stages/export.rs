@@ -23,8 +23,11 @@ pub const STAGE: &str = "export";
 pub const INDEX_DIR: &str = "index";
 pub const STATS_DIR: &str = "stats";
 pub const EXPORT_JSON: &str = "export.json";
-/// Counter of documents left out by the licence selection (not ledgered).
+/// Counters of documents left out by the licence and consent selections (not ledgered: they
+/// stay in the stage shards, fit for another export).
 pub const NOT_EXPORTED_LICENCE: &str = "not_exported.licence";
+pub const NOT_EXPORTED_CONSENT: &str = "not_exported.consent";
+pub const NOT_EXPORTED_USE: &str = "not_exported.use";
 
 /// A loaded tokenizer and the export settings: what every part needs.
 pub struct ExportJob {
@@ -46,16 +49,43 @@ impl ExportJob {
     /// The effective config recorded in manifests: the tokenizer by content, not by path, so a
     /// moved workdir still resumes and a retrained tokenizer does not.
     pub fn manifest_config(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut c = serde_json::json!({
             "tokenizer_blake3": blake3::hash(self.tokenizer_json.as_bytes()).to_hex().to_string(),
             "special_tokens_as_text": self.config.special_tokens_as_text,
             "licences": self.config.licences,
-        })
+        });
+        // Only when set, so exports made before the key existed still resume.
+        if !self.config.require_consent.is_empty() {
+            c["require_consent"] = self.config.require_consent.clone().into();
+        }
+        c
     }
 
-    fn selects(&self, licence: Option<&str>) -> bool {
-        self.config.licences.is_empty()
-            || licence.is_some_and(|l| self.config.licences.iter().any(|x| x == l))
+    /// Why `d` is left out of the export (the counter it goes to), if it is.
+    fn left_out(&self, d: &minga_manifests::Document) -> Option<&'static str> {
+        let listed = |list: &[String], v: Option<&str>| {
+            list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
+        };
+        if !listed(&self.config.licences, d.licence.as_deref()) {
+            return Some(NOT_EXPORTED_LICENCE);
+        }
+        if !listed(&self.config.require_consent, d.consent.as_deref()) {
+            return Some(NOT_EXPORTED_CONSENT);
+        }
+        (!allows_pretraining(&d.meta)).then_some(NOT_EXPORTED_USE)
+    }
+}
+
+/// False when the document's `meta.allowed_uses` (its source's conditions) lacks `pretraining`;
+/// true when the source set no conditions.
+fn allows_pretraining(meta: &str) -> bool {
+    if !meta.contains("\"allowed_uses\"") {
+        return true;
+    }
+    let v: serde_json::Value = serde_json::from_str(meta).unwrap_or_default();
+    match v.get("allowed_uses").and_then(|u| u.as_array()) {
+        Some(uses) => uses.iter().any(|u| u.as_str() == Some("pretraining")),
+        None => true,
     }
 }
 
@@ -85,8 +115,8 @@ pub fn export_part(
     while let Some((docs, _)) = reader.next_batch()? {
         for d in docs {
             rows_in += 1;
-            if !job.selects(d.licence.as_deref()) {
-                count(&mut counters, NOT_EXPORTED_LICENCE, 1);
+            if let Some(why) = job.left_out(&d) {
+                count(&mut counters, why, 1);
                 continue;
             }
             shard.push(d.lang.as_deref().unwrap_or("und"), &d.source, &d.text)?;
@@ -131,7 +161,10 @@ pub fn export_part(
         finished: now_utc(),
         seconds: clock.elapsed().as_secs_f64(),
     };
-    let left_out = m.counters.get(NOT_EXPORTED_LICENCE).copied().unwrap_or(0);
+    let left_out: u64 = [NOT_EXPORTED_LICENCE, NOT_EXPORTED_CONSENT, NOT_EXPORTED_USE]
+        .iter()
+        .map(|k| m.counters.get(*k).copied().unwrap_or(0))
+        .sum();
     if m.rows_in != m.rows_out + left_out {
         bail!(
             "{}: {} documents in but {} exported + {} left out",
@@ -285,7 +318,7 @@ mod tests {
     }
 
     #[test]
-    fn licence_selection_keeps_listed_licences_only() {
+    fn licence_consent_and_use_selections() {
         let json = minga_tokenizer::empty_tokenizer(Default::default())
             .to_string(false)
             .unwrap();
@@ -294,10 +327,31 @@ mod tests {
             encoder: Encoder::from_json(&json).unwrap(),
             tokenizer_json: json,
         };
-        assert!(job.selects(None));
+        let doc =
+            |licence: Option<&str>, consent: Option<&str>, meta: &str| minga_manifests::Document {
+                licence: licence.map(String::from),
+                consent: consent.map(String::from),
+                meta: meta.into(),
+                ..Default::default()
+            };
+        assert_eq!(job.left_out(&doc(None, None, "{}")), None);
         job.config.licences = vec!["CC0-1.0".into()];
-        assert!(job.selects(Some("CC0-1.0")));
-        assert!(!job.selects(Some("CC-BY-4.0")));
-        assert!(!job.selects(None));
+        assert_eq!(job.left_out(&doc(Some("CC0-1.0"), None, "{}")), None);
+        let by = |l| job.left_out(&doc(l, None, "{}"));
+        assert_eq!(by(Some("CC-BY-4.0")), Some(NOT_EXPORTED_LICENCE));
+        assert_eq!(by(None), Some(NOT_EXPORTED_LICENCE));
+        job.config.licences.clear();
+        job.config.require_consent = vec!["community".into()];
+        assert_eq!(job.left_out(&doc(None, Some("community"), "{}")), None);
+        let web = doc(None, Some("public web"), "{}");
+        assert_eq!(job.left_out(&web), Some(NOT_EXPORTED_CONSENT));
+        job.config.require_consent.clear();
+        let eval_only = r#"{"allowed_uses":["evaluation","research"]}"#;
+        assert_eq!(
+            job.left_out(&doc(None, None, eval_only)),
+            Some(NOT_EXPORTED_USE)
+        );
+        let with_pretraining = r#"{"allowed_uses":["pretraining"],"attribution":"x"}"#;
+        assert_eq!(job.left_out(&doc(None, None, with_pretraining)), None);
     }
 }

@@ -54,16 +54,16 @@ pub struct Found {
 pub fn find(workdir: &Path, index: &AuditIndex, query: &Query) -> Result<Found> {
     match query {
         Query::Url(url) => {
-            let want = url_key(url)?;
-            let matches = scan(index, |d| {
-                !d.url.is_empty() && url_key(&d.url).ok() == Some(want.clone())
-            });
+            let (host, path) = url_key(url)?;
+            // The host column narrows first, so only that host's URLs are split.
+            let mut matches = scan(index, "host", |h| h == host)?;
+            matches.retain(|m| url_key(&m.doc.url).is_ok_and(|(_, p)| p == path));
             Ok(found(format!("url {url}"), None, matches))
         }
         Query::Domain(domain) => {
             let domain = domain_key(domain)?;
             let dotted = format!(".{domain}");
-            let matches = scan(index, |d| d.host == domain || d.host.ends_with(&dotted));
+            let matches = scan(index, "host", |h| h == domain || h.ends_with(&dotted))?;
             Ok(found(format!("domain {domain}"), None, matches))
         }
         Query::Text(path, min_similarity) => find_text(workdir, index, path, *min_similarity),
@@ -78,16 +78,17 @@ fn found(query: String, passage_shingles: Option<(usize, usize)>, matches: Vec<M
     }
 }
 
-fn scan(index: &AuditIndex, keep: impl Fn(&DocEntry) -> bool) -> Vec<Match> {
-    index
-        .docs
-        .iter()
-        .filter(|d| keep(d))
-        .map(|d| Match {
-            doc: d.clone(),
+/// The documents whose string column `name` satisfies `keep`.
+fn scan(index: &AuditIndex, name: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<Match>> {
+    let rows = index.rows_where(name, keep)?;
+    let entries = rows.into_iter().map(|r| index.entry(r));
+    let matches = entries.map(|doc| {
+        doc.map(|doc| Match {
+            doc,
             similarity: None,
         })
-        .collect()
+    });
+    matches.collect()
 }
 
 /// Host and path of a URL, so `http://X/a` and `https://x/a` match and an empty path is `/`.
@@ -164,8 +165,7 @@ fn verify(
 ) -> Result<Vec<Match>> {
     let mut by_shard: BTreeMap<(bool, u32), Vec<(usize, u32)>> = BTreeMap::new();
     for &(_, doc) in candidates {
-        let d = &index.docs[doc as usize];
-        let (in_ledger, part, row) = d.text_at;
+        let (in_ledger, part, row) = index.entry(doc as usize)?.text_at;
         by_shard
             .entry((in_ledger, part))
             .or_default()
@@ -188,7 +188,7 @@ fn verify(
             if sim >= min_similarity {
                 let doc = doc_of[&row];
                 out.push(Match {
-                    doc: index.docs[doc as usize].clone(),
+                    doc: index.entry(doc as usize)?,
                     similarity: Some(sim),
                 });
             }

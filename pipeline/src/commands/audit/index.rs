@@ -62,12 +62,61 @@ pub struct DocEntry {
     pub exported: bool,
 }
 
-/// The loaded index.
+/// The loaded index. The document table stays columnar: a query reads the one or two columns it
+/// filters on and builds a [`DocEntry`] only for the rows that match.
 pub struct AuditIndex {
     pub dir: PathBuf,
-    pub docs: Vec<DocEntry>,
-    /// `(shingle, doc)`, sorted.
+    pub docs: DataFrame,
+    /// `(shingle, doc)`, sorted; empty when loaded without postings (URL and domain queries).
     pub postings: Vec<(u64, u32)>,
+}
+
+impl AuditIndex {
+    pub fn len(&self) -> usize {
+        self.docs.height()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.height() == 0
+    }
+
+    /// Rows whose string column `name` satisfies `keep`.
+    pub fn rows_where(&self, name: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<usize>> {
+        let col = self.docs.column(name)?.str()?;
+        let rows = col.into_iter().enumerate();
+        Ok(rows
+            .filter(|(_, v)| keep(v.unwrap_or_default()))
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    /// The document at `row`.
+    pub fn entry(&self, row: usize) -> Result<DocEntry> {
+        let s = |name: &str| -> Result<String> {
+            Ok(self
+                .docs
+                .column(name)?
+                .str()?
+                .get(row)
+                .unwrap_or_default()
+                .to_string())
+        };
+        let u = |name: &str| -> Result<u32> {
+            Ok(self.docs.column(name)?.u32()?.get(row).unwrap_or_default())
+        };
+        Ok(DocEntry {
+            id: s("id")?,
+            url: s("url")?,
+            host: s("host")?,
+            source: s("source")?,
+            lang: s("lang")?,
+            text_at: (u("text_in_ledger")? != 0, u("text_part")?, u("text_row")?),
+            stage: s("stage")?,
+            status: s("status")?,
+            reason: s("reason")?,
+            exported: u("exported")? != 0,
+        })
+    }
 }
 
 /// A digest of what the index depends on: every stage's manifests, part manifests and takedown
@@ -128,24 +177,27 @@ pub fn build(workdir: &Path) -> Result<AuditIndex> {
     postings.par_sort_unstable();
     let dir = workdir.join(INDEX_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_docs(&dir.join(DOCS_FILE), &docs)?;
+    let mut frame = docs_frame(&docs)?;
+    drop(docs);
+    write_docs(&dir.join(DOCS_FILE), &mut frame)?;
     write_postings(&dir.join(POSTINGS_FILE), &postings)?;
     let info = IndexInfo {
         version: FORMAT_VERSION,
         state,
-        documents: docs.len(),
+        documents: frame.height(),
         postings: postings.len(),
     };
     write_atomic(&dir.join(INFO_FILE), &serde_json::to_vec_pretty(&info)?)?;
     Ok(AuditIndex {
         dir,
-        docs,
+        docs: frame,
         postings,
     })
 }
 
-/// The index of `workdir` if it exists and matches the workdir's current state.
-pub fn load_current(workdir: &Path) -> Result<Option<AuditIndex>> {
+/// The index of `workdir` if it exists and matches the workdir's current state; the postings
+/// only `with_postings`.
+pub fn load_current(workdir: &Path, with_postings: bool) -> Result<Option<AuditIndex>> {
     let dir = workdir.join(INDEX_DIR);
     let Ok(bytes) = std::fs::read(dir.join(INFO_FILE)) else {
         return Ok(None);
@@ -157,8 +209,14 @@ pub fn load_current(workdir: &Path) -> Result<Option<AuditIndex>> {
     if info.version != FORMAT_VERSION || info.state != workdir_state(workdir)? {
         return Ok(None);
     }
-    let docs = read_docs(&dir.join(DOCS_FILE))?;
-    let postings = read_postings(&dir.join(POSTINGS_FILE))?;
+    let path = dir.join(DOCS_FILE);
+    let file =
+        std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let docs = ParquetReader::new(file).finish()?;
+    let postings = match with_postings {
+        true => read_postings(&dir.join(POSTINGS_FILE))?,
+        false => Vec::new(),
+    };
     Ok(Some(AuditIndex {
         dir,
         docs,
@@ -286,14 +344,14 @@ fn mark_exported(
     Ok(())
 }
 
-fn write_docs(path: &Path, docs: &[DocEntry]) -> Result<()> {
+fn docs_frame(docs: &[DocEntry]) -> Result<DataFrame> {
     let s = |name: &str, f: fn(&DocEntry) -> &str| {
         Column::new(name.into(), docs.iter().map(f).collect::<Vec<_>>())
     };
     let u = |name: &str, f: fn(&DocEntry) -> u32| {
         Column::new(name.into(), docs.iter().map(f).collect::<Vec<_>>())
     };
-    let mut df = DataFrame::new(vec![
+    Ok(DataFrame::new(vec![
         s("id", |d| &d.id),
         s("url", |d| &d.url),
         s("host", |d| &d.host),
@@ -306,54 +364,16 @@ fn write_docs(path: &Path, docs: &[DocEntry]) -> Result<()> {
         s("status", |d| &d.status),
         s("reason", |d| &d.reason),
         u("exported", |d| d.exported as u32),
-    ])?;
-    let tmp = path.with_extension("parquet.tmp");
-    let file =
-        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    ParquetWriter::new(file).finish(&mut df)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    ])?)
 }
 
-fn read_docs(path: &Path) -> Result<Vec<DocEntry>> {
+fn write_docs(path: &Path, frame: &mut DataFrame) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let df = ParquetReader::new(file).finish()?;
-    let s = |name: &str| -> Result<Vec<String>> {
-        Ok(df
-            .column(name)?
-            .str()?
-            .into_iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
-    let u = |name: &str| -> Result<Vec<u32>> {
-        Ok(df
-            .column(name)?
-            .u32()?
-            .into_iter()
-            .map(|v| v.unwrap_or_default())
-            .collect())
-    };
-    let (ids, urls, hosts, sources, langs) =
-        (s("id")?, s("url")?, s("host")?, s("source")?, s("lang")?);
-    let (in_ledger, parts, rows) = (u("text_in_ledger")?, u("text_part")?, u("text_row")?);
-    let (stages, statuses, reasons, exported) =
-        (s("stage")?, s("status")?, s("reason")?, u("exported")?);
-    Ok((0..ids.len())
-        .map(|i| DocEntry {
-            id: ids[i].clone(),
-            url: urls[i].clone(),
-            host: hosts[i].clone(),
-            source: sources[i].clone(),
-            lang: langs[i].clone(),
-            text_at: (in_ledger[i] != 0, parts[i], rows[i]),
-            stage: stages[i].clone(),
-            status: statuses[i].clone(),
-            reason: reasons[i].clone(),
-            exported: exported[i] != 0,
-        })
-        .collect())
+        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    ParquetWriter::new(file).finish(frame)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 fn write_postings(path: &Path, postings: &[(u64, u32)]) -> Result<()> {

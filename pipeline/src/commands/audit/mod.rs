@@ -144,7 +144,7 @@ pub fn run(args: &AuditArgs) -> Result<()> {
                 (_, _, Some(t)) => find::Query::Text(t.clone(), *min_similarity),
                 _ => anyhow::bail!("give one of --url, --domain or --text"),
             };
-            let index = current_index(&w.workdir)?;
+            let index = current_index(&w.workdir, text.is_some())?;
             let found = find::find(&w.workdir, &index, &query)?;
             if w.json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
@@ -158,7 +158,7 @@ pub fn run(args: &AuditArgs) -> Result<()> {
             let idx = index::build(&w.workdir)?;
             eprintln!(
                 "indexed {} documents ({} sampled shingles) in {:.1} s: {}",
-                idx.docs.len(),
+                idx.len(),
                 idx.postings.len(),
                 t.elapsed().as_secs_f64(),
                 idx.dir.display()
@@ -185,8 +185,8 @@ pub fn run(args: &AuditArgs) -> Result<()> {
 }
 
 /// The workdir's audit index, rebuilt first when it is missing or stale.
-fn current_index(workdir: &std::path::Path) -> Result<index::AuditIndex> {
-    if let Some(idx) = index::load_current(workdir)? {
+fn current_index(workdir: &std::path::Path, with_postings: bool) -> Result<index::AuditIndex> {
+    if let Some(idx) = index::load_current(workdir, with_postings)? {
         return Ok(idx);
     }
     eprintln!(

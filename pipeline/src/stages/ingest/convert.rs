@@ -34,6 +34,18 @@ fn base(origin: &Origin, offset: u64, length: u64) -> Document {
     }
 }
 
+/// The source's conditions of use (`allowed_uses`, `attribution`), carried by every document so
+/// they follow it into any later dataset.
+fn add_conditions(s: &SourceConfig, meta: &mut serde_json::Map<String, serde_json::Value>) {
+    if let Some(uses) = &s.allowed_uses {
+        let names = uses.iter().map(|u| serde_json::Value::from(u.name()));
+        meta.insert("allowed_uses".into(), names.collect());
+    }
+    if let Some(a) = &s.attribution {
+        meta.insert("attribution".into(), a.clone().into());
+    }
+}
+
 /// Turns a reader's document into a kept row, or a ledger row when no text is left.
 pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
     let mut doc = base(origin, d.offset, d.length);
@@ -49,6 +61,7 @@ pub fn convert(origin: &Origin, d: SourceDoc) -> Outcome {
         doc.country = d.country;
     }
     let mut meta = d.meta;
+    add_conditions(origin.source, &mut meta);
     if let Some(why) = origin
         .consent
         .opted_out(doc.url.as_deref(), &d.body, &mut meta)
