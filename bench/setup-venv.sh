@@ -2,7 +2,8 @@
 # Creates ./.venv (gitignored) with the reference tools minga is compared against.
 # Idempotent and additive: a package already importable is not reinstalled.
 #   bench/setup-venv.sh         every reference tool (benchmarks)
-#   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity)
+#   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity;
+#                               transformers and jinja2, to load the release bundle)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -10,6 +11,8 @@ VENV=${VENV:-.venv}
 # "pip-spec import-name" pairs.
 CI_TOOLS=(
   "tokenizers==0.22.1 tokenizers"
+  "transformers==5.15.1 transformers"
+  "jinja2 jinja2"
 )
 BENCH_TOOLS=(
   "fastwarc==2.0.0 fastwarc"
