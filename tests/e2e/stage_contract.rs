@@ -167,6 +167,14 @@ fn a_config_typo_fails_the_run_before_any_stage() {
             "[tokenizer.release]\nchat_template = \"llama\"\n",
             "unknown variant `llama`",
         ),
+        (
+            "[export]\ngroup_by = \"language\"\n",
+            "unknown variant `language`",
+        ),
+        (
+            "[export.blend]\nmax_epochs = 0\n",
+            "`max_epochs` 0 must be > 0",
+        ),
     ];
     for (section, want) in cases {
         let t = tempfile::tempdir().unwrap();

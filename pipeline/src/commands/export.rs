@@ -13,7 +13,7 @@ use crate::config::PipelineConfig;
 use crate::progress::Progress;
 use crate::runner::{input_digest, merge_if_complete, part_is_done, RunOptions, StageRun};
 use crate::stages::export::{clear_export, export_part, write_export_json, ExportJob, STAGE};
-use crate::stages::export_blend::{blend_table, build_blend, write_blend, BLEND_JSON};
+use crate::stages::export_blend::{blend_table, build_blend, write_blend, BLEND_JSON, DATA_ARGS};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -109,6 +109,10 @@ pub fn pipeline_step(
 /// warning instead (there is no mixture to weigh).
 fn write_blend_if_grouped(job: &ExportJob, out: &Path, stats: &ExportStats) -> Result<()> {
     if job.config.group_by == GroupBy::Part {
+        // A blend of an earlier grouped export would name datasets that are gone.
+        for f in [BLEND_JSON, DATA_ARGS] {
+            let _ = std::fs::remove_file(out.join(f));
+        }
         return Ok(());
     }
     if stats.tokens == 0 {

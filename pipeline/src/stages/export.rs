@@ -115,10 +115,8 @@ pub fn export_part(
         crate::runner::remove_stale_temps(&out.join(sub), &name);
     }
     let by = job.config.group_by;
-    if by != GroupBy::Part {
-        // A rerun may have fewer groups in this part than the run before it.
-        remove_group_files(out, &name)?;
-    }
+    // A rerun may have fewer groups in this part than the run before it, or another grouping.
+    remove_group_files(out, &name)?;
     let mut groups: BTreeMap<String, GroupShard> = BTreeMap::new();
     if by == GroupBy::Part {
         // One dataset per part even when the part is empty, as before grouping existed.
@@ -231,8 +229,8 @@ fn open_group<'e>(job: &'e ExportJob, out: &Path, dir: &str, name: &str) -> Resu
     })
 }
 
-/// Removes `name.bin`/`name.idx` (and stale temps of them) from every dataset directory under
-/// `out`, so a rewritten part leaves no dataset of a group it no longer has.
+/// Removes `name.bin`/`name.idx` (and stale temps of them) from `out` and every dataset directory
+/// under it, so a rewritten part leaves no dataset of a group (or a grouping) it no longer has.
 fn remove_group_files(out: &Path, name: &str) -> Result<()> {
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -247,15 +245,12 @@ fn remove_group_files(out: &Path, name: &str) -> Result<()> {
                 if !(top && [INDEX_DIR, STATS_DIR, PARTS_DIR].contains(&file.as_str())) {
                     stack.push(p);
                 }
-            } else if dir != out && (file == format!("{name}.bin") || file == format!("{name}.idx"))
-            {
+            } else if file == format!("{name}.bin") || file == format!("{name}.idx") {
                 std::fs::remove_file(&p)
                     .with_context(|| format!("cannot remove {}", p.display()))?;
             }
         }
-        if dir != out {
-            crate::runner::remove_stale_temps(&dir, name);
-        }
+        crate::runner::remove_stale_temps(&dir, name);
     }
     Ok(())
 }
