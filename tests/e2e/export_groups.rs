@@ -130,6 +130,10 @@ fn each_language_dataset_holds_its_documents_in_order_and_the_blend_names_them_a
             None => assert_eq!(*w, v.as_str().unwrap()),
         }
     }
+    // The data card shows the mixture.
+    let card = std::fs::read_to_string(w.join("report/index.html")).unwrap();
+    assert!(card.contains("Training mixture"), "no blend in the card");
+    assert!(card.contains("<td>que</td>"), "no Quechua row in the card");
     // The index names each document's dataset.
     use polars::prelude::*;
     let index = minga_manifests::list_parts(&export.join("index")).unwrap();
