@@ -117,32 +117,8 @@ pub fn export_part(
     let by = job.config.group_by;
     // A rerun may have fewer groups in this part than the run before it, or another grouping.
     remove_group_files(out, &name)?;
-    let mut groups: BTreeMap<String, GroupShard> = BTreeMap::new();
-    if by == GroupBy::Part {
-        // One dataset per part even when the part is empty, as before grouping existed.
-        groups.insert(String::new(), open_group(job, out, "", &name)?);
-    }
     let mut counters = BTreeMap::new();
-    let mut rows_in = 0u64;
-    let mut reader = ShardReader::open(input)?;
-    while let Some((docs, _)) = reader.next_batch()? {
-        for d in docs {
-            rows_in += 1;
-            if !job.selects(d.licence.as_deref()) {
-                count(&mut counters, NOT_EXPORTED_LICENCE, 1);
-                continue;
-            }
-            let lang = d.lang.as_deref().unwrap_or("und");
-            let dir = group_dir(by, lang, &d.source, &d.id)?;
-            if !groups.contains_key(&dir) {
-                let g = open_group(job, out, &dir, &name)?;
-                groups.insert(dir.clone(), g);
-            }
-            let g = groups.get_mut(&dir).expect("inserted above");
-            g.shard.push(lang, &d.source, &d.text)?;
-            g.ids.push(d.id);
-        }
-    }
+    let (groups, rows_in) = encode_groups(job, input, out, &name, &mut counters)?;
     let mut outputs = Vec::new();
     let mut index = IndexRows::default();
     let mut all_stats = Vec::new();
@@ -208,6 +184,44 @@ pub fn export_part(
     }
     m.write(&paths.manifest)?;
     Ok(m)
+}
+
+/// Reads part `input` and encodes each selected document into the dataset of its group; returns
+/// the open datasets (by group directory) and the documents read.
+fn encode_groups<'e>(
+    job: &'e ExportJob,
+    input: &Path,
+    out: &Path,
+    name: &str,
+    counters: &mut BTreeMap<String, u64>,
+) -> Result<(BTreeMap<String, GroupShard<'e>>, u64)> {
+    let by = job.config.group_by;
+    let mut groups: BTreeMap<String, GroupShard> = BTreeMap::new();
+    if by == GroupBy::Part {
+        // One dataset per part even when the part is empty, as before grouping existed.
+        groups.insert(String::new(), open_group(job, out, "", name)?);
+    }
+    let mut rows_in = 0u64;
+    let mut reader = ShardReader::open(input)?;
+    while let Some((docs, _)) = reader.next_batch()? {
+        for d in docs {
+            rows_in += 1;
+            if !job.selects(d.licence.as_deref()) {
+                count(counters, NOT_EXPORTED_LICENCE, 1);
+                continue;
+            }
+            let lang = d.lang.as_deref().unwrap_or("und");
+            let dir = group_dir(by, lang, &d.source, &d.id)?;
+            if !groups.contains_key(&dir) {
+                let g = open_group(job, out, &dir, name)?;
+                groups.insert(dir.clone(), g);
+            }
+            let g = groups.get_mut(&dir).expect("inserted above");
+            g.shard.push(lang, &d.source, &d.text)?;
+            g.ids.push(d.id);
+        }
+    }
+    Ok((groups, rows_in))
 }
 
 fn open_group<'e>(job: &'e ExportJob, out: &Path, dir: &str, name: &str) -> Result<GroupShard<'e>> {
@@ -447,6 +461,20 @@ mod tests {
         assert!(read_idx_lengths(&p).is_err());
         std::fs::write(&p, b"not an index at all, not at all").unwrap();
         assert!(read_idx_lengths(&p).is_err());
+    }
+
+    #[test]
+    fn group_directories_are_plain_names_or_an_error_naming_the_document() {
+        assert_eq!(group_dir(GroupBy::Part, "../x", "a", "d1").unwrap(), "");
+        assert_eq!(group_dir(GroupBy::Lang, "que", "web", "d1").unwrap(), "que");
+        assert_eq!(
+            group_dir(GroupBy::LangSource, "que", "web-2", "d1").unwrap(),
+            "que/web-2"
+        );
+        for (lang, source) in [("..", "web"), ("", "web"), ("que", "a/b"), ("q e", "web")] {
+            let err = group_dir(GroupBy::LangSource, lang, source, "doc-7").unwrap_err();
+            assert!(err.to_string().contains("doc-7"), "{err}");
+        }
     }
 
     #[test]
