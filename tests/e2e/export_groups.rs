@@ -1,6 +1,7 @@
 //! `[export] group_by`: one Megatron dataset per language (and source) and part, the same bytes
 //! for any shard and thread count, `--resume`, the token index's `prefix`, and the blend
-//! (`blend.json`, `megatron-data-args.txt`) a trainer takes as it is.
+//! (`blend.json`, `megatron-data-args.txt`) a trainer takes as it is, and transformers reading the
+//! run's release as the datasets hold it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -178,4 +179,87 @@ fn lang_source_groups_and_a_change_of_grouping_leaves_no_stale_dataset() {
         "{:?}",
         files.keys()
     );
+}
+
+/// `.venv/bin/python` with transformers, or a skip message.
+fn transformers_python() -> Option<PathBuf> {
+    let p = repo().join(".venv/bin/python");
+    let ok = p.exists()
+        && std::process::Command::new(&p)
+            .args(["-c", "import transformers"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!(
+            "skipping: .venv/bin/python with transformers not found (bench/setup-venv.sh --ci)"
+        );
+    }
+    ok.then_some(p)
+}
+
+const ENCODE: &str = r#"
+import json, sys
+from transformers import AutoTokenizer
+tok = AutoTokenizer.from_pretrained(sys.argv[1])
+docs = json.load(open(sys.argv[2], encoding="utf-8"))
+out = {"eos": tok.eos_token_id, "pad": tok.pad_token, "bos": tok.bos_token,
+       "ids": [tok(t)["input_ids"] for t in docs]}
+json.dump(out, open(sys.argv[3], "w"))
+"#;
+
+/// The release of a pipeline run, loaded by transformers' AutoTokenizer, gives the ids the
+/// language datasets hold (EOD = its eos token).
+#[test]
+fn transformers_reads_the_run_release_as_the_shards_hold_it() {
+    let Some(python) = transformers_python() else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let cfg = config(t.path(), GROUPED);
+    run(t.path(), &cfg, "w", &[], &[]);
+    let w = t.path().join("w");
+    let docs = read_docs(&w.join("dedup"));
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let (texts_path, out_path) = (t.path().join("texts.json"), t.path().join("ids.json"));
+    std::fs::write(&texts_path, serde_json::to_string(&texts).unwrap()).unwrap();
+    let status = std::process::Command::new(python)
+        .args(["-c", ENCODE])
+        .arg(w.join("tokenizer"))
+        .arg(&texts_path)
+        .arg(&out_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let got = read_json(&out_path);
+    assert_eq!(got["eos"], 0);
+    assert_eq!(
+        (&got["pad"], &got["bos"]),
+        (&"<|pad|>".into(), &"<|bos|>".into())
+    );
+    let ids: Vec<Vec<u32>> = serde_json::from_value(got["ids"].clone()).unwrap();
+    // Documents in dedup order, grouped as export groups them: each dataset is its language's
+    // documents of the part, each followed by the eos id.
+    let mut want: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut k = 0;
+    for (part, path) in minga_manifests::list_parts(&w.join("dedup")).unwrap() {
+        let mut r = minga_manifests::ShardReader::open(&path).unwrap();
+        while let Some((batch, _)) = r.next_batch().unwrap() {
+            for d in batch {
+                let lang = d.lang.clone().unwrap_or_else(|| "und".into());
+                let prefix = format!("{lang}/{}", minga_manifests::part_name(part));
+                let v = want.entry(prefix).or_default();
+                v.extend(&ids[k]);
+                v.push(0);
+                k += 1;
+            }
+        }
+    }
+    assert_eq!(k, ids.len());
+    for (prefix, v) in &want {
+        let bin = u16_tokens(&w.join("export").join(format!("{prefix}.bin")));
+        assert_eq!(
+            &bin, v,
+            "{prefix}: transformers' ids differ from the dataset"
+        );
+    }
 }
