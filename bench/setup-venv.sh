@@ -2,7 +2,11 @@
 # Creates ./.venv (gitignored) with the reference tools minga is compared against.
 # Idempotent and additive: a package already importable is not reinstalled.
 #   bench/setup-venv.sh         every reference tool (benchmarks)
-#   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity)
+#   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity;
+#                               transformers and jinja2, to load the release bundle)
+#   bench/setup-venv.sh --megatron  the CI tools plus Megatron-Core and PyTorch (PyPI's torch is the
+#                               CUDA build: about 5 GB with its nvidia-* libraries, 5 min to
+#                               install; used by bench/megatron-check.sh, not by the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -10,6 +14,8 @@ VENV=${VENV:-.venv}
 # "pip-spec import-name" pairs.
 CI_TOOLS=(
   "tokenizers==0.22.1 tokenizers"
+  "transformers==5.15.1 transformers"
+  "jinja2 jinja2"
 )
 BENCH_TOOLS=(
   "fastwarc==2.0.0 fastwarc"
@@ -27,8 +33,17 @@ BENCH_TOOLS=(
   "sentencepiece sentencepiece"
   "numpy numpy"
 )
+MEGATRON_TOOLS=(
+  "torch==2.15.0 torch"
+  "megatron-core==0.16.1 megatron.core"
+  "pyarrow pyarrow"
+)
 TOOLS=("${CI_TOOLS[@]}")
-[ "${1:-}" = "--ci" ] || TOOLS+=("${BENCH_TOOLS[@]}")
+case "${1:-}" in
+  --ci) ;;
+  --megatron) TOOLS+=("${MEGATRON_TOOLS[@]}") ;;
+  *) TOOLS+=("${BENCH_TOOLS[@]}") ;;
+esac
 for pair in "${TOOLS[@]}"; do
   spec=${pair% *}
   module=${pair##* }

@@ -10,6 +10,7 @@ mod crash;
 mod dedup;
 mod dedup_precision;
 mod disk_errors;
+mod export_groups;
 mod filter;
 mod hostile;
 mod ingest;

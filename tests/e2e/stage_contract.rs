@@ -159,6 +159,22 @@ fn a_config_typo_fails_the_run_before_any_stage() {
         ("[dedup]\nbands = 0\n", "[dedup]: bad dedup parameters"),
         ("[tokenizer]\nvocab_size = \"big\"\n", "invalid type"),
         ("[report]\ntitle = \"x\"\n", "unknown field `title`"),
+        (
+            "[tokenizer.release]\neos_token = \"<|eos|>\"\n",
+            "`eos_token` \"<|eos|>\" is not one of [tokenizer] special_tokens",
+        ),
+        (
+            "[tokenizer.release]\nchat_template = \"llama\"\n",
+            "unknown variant `llama`",
+        ),
+        (
+            "[export]\ngroup_by = \"language\"\n",
+            "unknown variant `language`",
+        ),
+        (
+            "[export.blend]\nmax_epochs = 0\n",
+            "`max_epochs` 0 must be > 0",
+        ),
     ];
     for (section, want) in cases {
         let t = tempfile::tempdir().unwrap();

@@ -81,7 +81,7 @@ fn run_ends_with_a_release_and_shards_that_match_the_encoder() {
     let t = tempfile::tempdir().unwrap();
     let w = run_samples(t.path(), "", "2");
     let release = w.join("tokenizer");
-    for f in ["tokenizer.json", "release.json", "TOKENIZER_CARD.md"] {
+    for f in minga_tokenizer::RELEASE_FILES {
         assert!(release.join(f).is_file(), "missing {f}");
     }
     let rel = read_json(&release.join("release.json"));
@@ -89,6 +89,8 @@ fn run_ends_with_a_release_and_shards_that_match_the_encoder() {
         .as_object()
         .unwrap()
         .contains_key("dedup/part-00000.parquet"));
+    assert_eq!(rel["eos_token"], "<|endoftext|>");
+    assert_eq!(rel["corpus_blake3"].as_str().map(str::len), Some(64));
     assert!(rel["language_mix"]["languages"]
         .as_object()
         .is_some_and(|m| m.len() >= 3));

@@ -6,11 +6,18 @@ The shard reader below is written from the format in DESIGN.md (not from Megatro
         i32 lengths[N], i64 byte pointers[N], i64 document indices[N+1]   (little-endian)
   .bin: the ids of every document, each followed by the EOD id, in that dtype.
 
+  python tokenizer/scripts/train_tiny_gpt.py --blend work/export/blend.json --steps 300
+  python tokenizer/scripts/train_tiny_gpt.py --blend work/export/blend.json --device cpu --steps 5
   python tokenizer/scripts/train_tiny_gpt.py --data work/export/part-00000 --steps 300
-  python tokenizer/scripts/train_tiny_gpt.py --data work/export/part-00000 --device cpu --steps 5
 
-Prints the loss every few steps and, at the end, the mean loss of the first and last tenth of the
-steps. Not part of CI: it needs PyTorch (the reader alone needs only numpy).
+With --blend (minga's export/blend.json, `group_by = "lang"`), each sequence comes from a dataset
+drawn with the blend's weights, and the vocabulary size, EOD and pad ids come from the tokenizer
+release (--release, default: ../tokenizer beside the export dir): a window that runs past the end
+of a small dataset is padded with the release's pad token, which the loss ignores.
+
+Prints the loss every few steps and, at the end, tokens/s and the mean loss of the first and last
+tenth of the steps. Not part of CI: it needs PyTorch (bench/setup-venv.sh --megatron; the reader
+alone needs only numpy); bench/megatron-check.sh runs a CPU smoke run from blend.json.
 """
 import argparse
 import math
@@ -53,19 +60,55 @@ class IndexedShard:
         return np.asarray(self.tokens[start : start + self.lengths[i]])
 
 
-def batches(shards, seq_len, batch, rng):
-    """Random windows of seq_len + 1 tokens over the concatenated token streams."""
-    streams = [s.tokens for s in shards if len(s.tokens) > seq_len + 1]
-    if not streams:
+def batches(shards, seq_len, batch, rng, weights=None, pad_id=None):
+    """Random windows of seq_len + 1 tokens; shard k is drawn with weights[k] (default: its
+    size). Without a pad id, shards shorter than a window are left out; with one, a window is
+    padded to full length."""
+    if weights is None:
+        weights = [len(s.tokens) for s in shards]
+    pairs = [(s.tokens, w) for s, w in zip(shards, weights)
+             if len(s.tokens) > (0 if pad_id is not None else seq_len + 1) and w > 0]
+    if not pairs:
         sys.exit(f"no shard has more than {seq_len + 1} tokens; lower --seq-len")
-    weights = np.array([len(s) for s in streams], dtype=np.float64)
-    weights /= weights.sum()
+    streams = [p[0] for p in pairs]
+    p = np.array([p[1] for p in pairs], dtype=np.float64)
+    p /= p.sum()
     while True:
         rows = []
-        for k in rng.choice(len(streams), size=batch, p=weights):
-            start = rng.integers(0, len(streams[k]) - seq_len - 1)
-            rows.append(np.asarray(streams[k][start : start + seq_len + 1], dtype=np.int64))
+        for k in rng.choice(len(streams), size=batch, p=p):
+            s = streams[k]
+            start = rng.integers(0, max(1, len(s) - seq_len - 1))
+            row = np.asarray(s[start : start + seq_len + 1], dtype=np.int64)
+            if len(row) < seq_len + 1:
+                row = np.concatenate([row, np.full(seq_len + 1 - len(row), pad_id, dtype=np.int64)])
+            rows.append(row)
         yield np.stack(rows)
+
+
+def load_blend(path, release_dir):
+    """Datasets and weights of a minga blend.json, and the release's vocabulary and special ids."""
+    import json
+    import os
+
+    with open(path, encoding="utf-8") as f:
+        blend = json.load(f)
+    base = os.path.dirname(os.path.abspath(path))
+    release_dir = release_dir or os.path.join(base, "..", "tokenizer")
+    with open(os.path.join(release_dir, "release.json"), encoding="utf-8") as f:
+        release = json.load(f)
+    ids = {tok: i for i, tok in release["special_tokens"]}
+    specials = {role: ids.get(release.get(role)) for role in ("eos_token", "pad_token", "bos_token")}
+    if specials["eos_token"] != release["eod_id"]:
+        sys.exit(f"release eos_token {release.get('eos_token')} is not the EOD id {release['eod_id']}")
+    prefixes = [os.path.join(base, d["prefix"]) for d in blend["datasets"]]
+    weights = [d["weight"] for d in blend["datasets"]]
+    langs = {}
+    for d in blend["datasets"]:
+        langs[d["lang"]] = langs.get(d["lang"], 0.0) + d["weight"]
+    print(f"blend {path}: " + ", ".join(f"{l} {w:.3f}" for l, w in sorted(langs.items())))
+    print(f"release {release.get('name')} {release.get('version')}: vocab {release['vocab_size']}, "
+          f"eos {specials['eos_token']}, pad {specials['pad_token']}, bos {specials['bos_token']}")
+    return prefixes, weights, release["vocab_size"], specials
 
 
 def build_model(torch, vocab, seq_len, d_model, layers, heads):
@@ -118,7 +161,10 @@ def build_model(torch, vocab, seq_len, d_model, layers, heads):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", nargs="+", required=True, help="shard prefixes (without .bin/.idx)")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", nargs="+", help="shard prefixes (without .bin/.idx)")
+    src.add_argument("--blend", help="minga's export/blend.json")
+    ap.add_argument("--release", default=None, help="tokenizer release dir (with --blend)")
     ap.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--seq-len", type=int, default=256)
@@ -131,9 +177,15 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
-    shards = [IndexedShard(p) for p in args.data]
+    weights, pad_id, release_vocab = None, None, None
+    if args.blend:
+        prefixes, weights, release_vocab, specials = load_blend(args.blend, args.release)
+        pad_id = specials["pad_token"]
+    else:
+        prefixes = args.data
+    shards = [IndexedShard(p) for p in prefixes]
     total = sum(len(s.tokens) for s in shards)
-    vocab = args.vocab_size or int(max(int(s.tokens.max()) for s in shards if len(s.tokens)) + 1)
+    vocab = args.vocab_size or release_vocab or int(max(int(s.tokens.max()) for s in shards if len(s.tokens)) + 1)
     print(f"{len(shards)} shard(s), {sum(len(s) for s in shards)} documents, {total} tokens, vocab {vocab}")
 
     import torch
@@ -147,13 +199,16 @@ def main():
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps))
     )
     rng = np.random.default_rng(args.seed)
-    data = batches(shards, args.seq_len, args.batch, rng)
+    data = batches(shards, args.seq_len, args.batch, rng, weights, pad_id)
+    ignore = pad_id if pad_id is not None else -100
     losses = []
     start = time.time()
     for step in range(args.steps):
         xy = torch.from_numpy(next(data)).to(device)
         logits = model(xy[:, :-1])
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab), xy[:, 1:].reshape(-1))
+        loss = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, vocab), xy[:, 1:].reshape(-1), ignore_index=ignore
+        )
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -165,6 +220,8 @@ def main():
     tenth = max(1, len(losses) // 10)
     first, last = np.mean(losses[:tenth]), np.mean(losses[-tenth:])
     print(f"ln(vocab) = {math.log(vocab):.4f} (the loss of a uniform guess)")
+    tokens_per_s = args.steps * args.batch * args.seq_len / max(time.time() - start, 1e-9)
+    print(f"{tokens_per_s:.0f} tokens/s (inputs, padding included)")
     print(f"{device}: mean loss first {tenth} steps {first:.4f} -> last {tenth} steps {last:.4f} ({'falling' if last < first else 'NOT falling'})")
 
 

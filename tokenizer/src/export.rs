@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::blend::BlendConfig;
 use crate::megatron::{write_atomic, MegatronWriter};
 use crate::{Encoder, TokError, EOD_TOKEN};
 
@@ -29,6 +30,24 @@ pub struct ExportConfig {
     /// are counted as `not_exported.consent`. Documents whose source declares `allowed_uses`
     /// without `pretraining` are always left out (`not_exported.use`).
     pub require_consent: Vec<String>,
+    /// One Megatron dataset per part (`part`), per language and part (`lang`:
+    /// `<lang>/part-NNNNN`), or per language, source and part (`lang_source`).
+    pub group_by: GroupBy,
+    /// `[export.blend]`: the language weights of `blend.json` (grouped exports only).
+    pub blend: BlendConfig,
+}
+
+/// How documents are grouped into Megatron datasets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// `part-NNNNN`: every language of a part in one dataset, in input order.
+    #[default]
+    Part,
+    /// `<lang>/part-NNNNN`.
+    Lang,
+    /// `<lang>/<source>/part-NNNNN`.
+    LangSource,
 }
 
 impl Default for ExportConfig {
@@ -39,6 +58,8 @@ impl Default for ExportConfig {
             batch_bytes: 8 << 20,
             licences: Vec::new(),
             require_consent: Vec::new(),
+            group_by: GroupBy::Part,
+            blend: BlendConfig::default(),
         }
     }
 }

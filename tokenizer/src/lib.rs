@@ -7,6 +7,7 @@
 //! - [`Encoder`]: ids identical to HF `encode`, several times faster; [`MegatronWriter`] and
 //!   [`ShardExport`] turn documents into `.bin`/`.idx` shards; [`ExportStats`] is `export.json`.
 
+mod blend;
 mod bpe;
 mod count;
 mod encode;
@@ -14,6 +15,7 @@ mod error;
 mod eval;
 mod export;
 mod hash;
+mod hf_release;
 mod megatron;
 mod pretok;
 mod release;
@@ -21,14 +23,16 @@ mod sampling;
 mod scan;
 mod train;
 
+pub use blend::{blend_weights, BlendConfig, BlendRow};
 pub use count::CountStats;
 pub use encode::Encoder;
 pub use error::TokError;
 pub use eval::{compare_markdown, eval, read_text_dir, EvalRow, EvalTable};
-pub use export::{ExportConfig, ExportStats, ShardExport, ShardStats, Tally};
+pub use export::{ExportConfig, ExportStats, GroupBy, ShardExport, ShardStats, Tally};
+pub use hf_release::{corpus_digest, ChatTemplate, ReleaseConfig, CHATML_TEMPLATE};
 pub use megatron::{MegatronWriter, ShardCounts, DTYPE_I32, DTYPE_U16, IDX_MAGIC};
 pub use pretok::{nfc, split_words, split_words_regex, SPLIT_PATTERN};
-pub use release::{write_release, Release};
+pub use release::{write_release, Release, RELEASE_FILES};
 pub use sampling::{LanguageMix, LanguageShare, SamplingPlan, SourceShare, Temperature};
 pub use train::{
     default_special_tokens, empty_tokenizer, train, train_with_mix, Corpus, CorpusDoc,

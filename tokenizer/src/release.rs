@@ -1,5 +1,6 @@
-//! The release bundle: `tokenizer.json`, `release.json` (what made it and how it measures) and a
-//! short human-readable `TOKENIZER_CARD.md`. Every file is written atomically.
+//! The release bundle: `tokenizer.json`, `tokenizer_config.json` and `special_tokens_map.json`
+//! (what transformers reads), `release.json` (what made it and how it measures) and a short
+//! human-readable `TOKENIZER_CARD.md`. Every file is written atomically.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::count::CountStats;
 use crate::eval::{compare_markdown, EvalTable};
+use crate::hf_release::{corpus_digest, special_tokens_map, tokenizer_config};
 use crate::megatron::write_atomic;
 use crate::sampling::LanguageMix;
 use crate::{TokError, TrainConfig, TrainOutcome, SPLIT_PATTERN};
@@ -25,14 +27,33 @@ pub struct Release<'a> {
     pub data_manifests: &'a BTreeMap<String, String>,
 }
 
+/// The files of a bundle; `release.json` is written last and marks it complete.
+pub const RELEASE_FILES: [&str; 5] = [
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "TOKENIZER_CARD.md",
+    "release.json",
+];
+
 #[derive(Serialize)]
 struct ReleaseJson<'a> {
+    name: &'a str,
+    version: &'a str,
+    /// BLAKE3 over the training shards' digests (`corpus_digest`).
+    corpus_blake3: String,
     minga_version: &'static str,
     tokenizer_blake3: String,
     vocab_size: usize,
     merges: usize,
     eod_id: u32,
     special_tokens: Vec<(u32, String)>,
+    bos_token: Option<&'a str>,
+    eos_token: Option<&'a str>,
+    pad_token: Option<&'a str>,
+    unk_token: Option<&'a str>,
+    model_max_length: u64,
+    chat_template: Option<&'static str>,
     normalizer: &'static str,
     split_pattern: &'static str,
     config: &'a TrainConfig,
@@ -48,11 +69,15 @@ struct ReleaseJson<'a> {
 pub fn write_release(dir: &Path, r: &Release<'_>) -> Result<(), TokError> {
     std::fs::create_dir_all(dir).map_err(|e| TokError::io(dir, e))?;
     // The release has one writer (the tokenizer job): temps here are a killed run's.
-    for f in ["tokenizer.json", "TOKENIZER_CARD.md", "release.json"] {
+    for f in RELEASE_FILES {
         crate::megatron::remove_stale_temps(&dir.join(f));
     }
     let specials = special_tokens(&r.outcome.tokenizer_json)?;
+    let meta = &r.config.release;
     let json = ReleaseJson {
+        name: &meta.name,
+        version: &meta.version,
+        corpus_blake3: corpus_digest(r.data_manifests),
         minga_version: env!("CARGO_PKG_VERSION"),
         tokenizer_blake3: blake3::hash(r.outcome.tokenizer_json.as_bytes())
             .to_hex()
@@ -61,6 +86,12 @@ pub fn write_release(dir: &Path, r: &Release<'_>) -> Result<(), TokError> {
         merges: r.outcome.merges,
         eod_id: specials.first().map(|s| s.0).unwrap_or(0),
         special_tokens: specials,
+        bos_token: meta.bos_token.as_deref(),
+        eos_token: meta.eos_token.as_deref(),
+        pad_token: meta.pad_token.as_deref(),
+        unk_token: meta.unk_token.as_deref(),
+        model_max_length: meta.model_max_length,
+        chat_template: meta.template(),
         normalizer: "NFC",
         split_pattern: SPLIT_PATTERN,
         config: r.config,
@@ -71,20 +102,36 @@ pub fn write_release(dir: &Path, r: &Release<'_>) -> Result<(), TokError> {
         eval: r.eval,
         references: r.references,
     };
-    let release = serde_json::to_string_pretty(&json).map_err(|e| TokError::Format {
-        path: dir.join("release.json"),
-        what: e.to_string(),
-    })?;
+    let release = pretty(&dir.join("release.json"), &json)?;
     write_atomic(
         &dir.join("tokenizer.json"),
         r.outcome.tokenizer_json.as_bytes(),
     )?;
-    write_atomic(
-        &dir.join("TOKENIZER_CARD.md"),
-        card(r, &json.tokenizer_blake3, &json.special_tokens).as_bytes(),
-    )?;
+    let hf = [
+        (
+            "tokenizer_config.json",
+            tokenizer_config(meta, &json.special_tokens),
+        ),
+        (
+            "special_tokens_map.json",
+            special_tokens_map(meta, &json.special_tokens),
+        ),
+    ];
+    for (name, value) in hf {
+        write_atomic(&dir.join(name), pretty(&dir.join(name), &value)?.as_bytes())?;
+    }
+    write_atomic(&dir.join("TOKENIZER_CARD.md"), card(r, &json).as_bytes())?;
     // Last: `release.json` marks the bundle complete (a resumed run keeps a bundle that has it).
     write_atomic(&dir.join("release.json"), release.as_bytes())
+}
+
+fn pretty<T: Serialize>(path: &Path, value: &T) -> Result<String, TokError> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| TokError::Format {
+        path: path.into(),
+        what: e.to_string(),
+    })?;
+    s.push('\n');
+    Ok(s)
 }
 
 fn special_tokens(tokenizer_json: &str) -> Result<Vec<(u32, String)>, TokError> {
@@ -105,9 +152,10 @@ fn special_tokens(tokenizer_json: &str) -> Result<Vec<(u32, String)>, TokError> 
     Ok(out)
 }
 
-fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
+fn card(r: &Release<'_>, json: &ReleaseJson<'_>) -> String {
+    let (digest, specials) = (&json.tokenizer_blake3, &json.special_tokens);
     let cfg = r.config;
-    let mut s = String::from("# minga tokenizer\n\n");
+    let mut s = format!("# {} {} (minga tokenizer)\n\n", json.name, json.version);
     s.push_str(&format!(
         "Byte-level BPE, {} tokens ({} merges), trained by minga {} on {} languages with \
          language-balanced sampling (share ∝ bytes^{}; the sources of one language ∝ bytes^{}; \
@@ -127,6 +175,12 @@ fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
         cfg.seed
     ));
     s.push_str(&format!("- `tokenizer.json` BLAKE3: `{digest}`\n"));
+    s.push_str(&format!(
+        "- Training corpus digest: `{}` ({} shards, listed in `release.json`)\n",
+        json.corpus_blake3,
+        r.data_manifests.len()
+    ));
+    s.push_str(&roles_line(json));
     s.push_str("- Normaliser NFC; pre-tokenizer: GPT-4-style split that keeps combining marks and word-internal apostrophes (glottal stops) inside words, then byte level. Every byte is encodable; no unknown token.\n");
     let names: Vec<String> = specials
         .iter()
@@ -170,8 +224,27 @@ fn card(r: &Release<'_>, digest: &str, specials: &[(u32, String)]) -> String {
         s.push('\n');
         s.push_str(&eval.to_markdown());
     }
-    s.push_str("\n## Use\n\n```python\nfrom tokenizers import Tokenizer\ntok = Tokenizer.from_file(\"tokenizer.json\")\nids = tok.encode(\"Mba'éichapa, ko’ã kuña\").ids\n```\n");
+    s.push_str("\n## Use\n\n```python\nfrom transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained(\"path/to/this/dir\")  # eos, bos, pad, model_max_length set\nids = tok(\"Mba'éichapa, ko’ã kuña\")[\"input_ids\"]  # no BOS/EOS added: the ids of the shards\n\nfrom tokenizers import Tokenizer\nids = Tokenizer.from_file(\"tokenizer.json\").encode(\"Mba'éichapa, ko’ã kuña\").ids\n```\n");
     s
+}
+
+/// The special tokens' roles, the length and the chat template, as `tokenizer_config.json` has them.
+fn roles_line(json: &ReleaseJson<'_>) -> String {
+    let show = |t: Option<&str>| t.map_or("none".to_string(), |t| format!("`{t}`"));
+    format!(
+        "- transformers (`tokenizer_config.json`, `special_tokens_map.json`): bos {}, eos {}, pad \
+         {}, unk {}; `model_max_length` {}; chat template: {}. `encode` adds no BOS or EOS.\n",
+        show(json.bos_token),
+        show(json.eos_token),
+        show(json.pad_token),
+        show(json.unk_token),
+        json.model_max_length,
+        if json.chat_template.is_some() {
+            "ChatML (`<|im_start|>role\\ncontent<|im_end|>`)"
+        } else {
+            "none"
+        }
+    )
 }
 
 #[cfg(test)]
@@ -233,9 +306,26 @@ mod tests {
         assert_eq!(rel["config"]["vocab_size"], 700);
         assert_eq!(rel["language_mix"]["languages"]["grn"]["bytes_seen"], 100);
         assert_eq!(rel["references"][0]["tokenizer"], "llama3");
+        assert_eq!(
+            (&rel["name"], &rel["version"]),
+            (&"minga".into(), &"0.1.0".into())
+        );
+        assert_eq!(rel["corpus_blake3"], crate::corpus_digest(&manifests));
+        assert_eq!(rel["eos_token"], "<|endoftext|>");
+        assert_eq!(rel["model_max_length"], 4096);
+        for f in RELEASE_FILES {
+            assert!(dir.path().join(f).is_file(), "{f}");
+        }
+        let map: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("special_tokens_map.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(map["pad_token"], "<|pad|>");
         let card = std::fs::read_to_string(dir.path().join("TOKENIZER_CARD.md")).unwrap();
         let header = format!("| lang | minga ({0}) | llama3 ({0}) |", table.vocab_size);
         assert!(card.contains(&header), "{card}");
         assert!(card.contains("| grn | 100 |"));
+        assert!(card.starts_with("# minga 0.1.0"), "{card}");
+        assert!(card.contains("eos `<|endoftext|>`"), "{card}");
     }
 }

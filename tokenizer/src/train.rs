@@ -13,6 +13,7 @@ use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::{AddedToken, SplitDelimiterBehavior, Tokenizer};
 
 use crate::count::{CountStats, WordCounter};
+use crate::hf_release::ReleaseConfig;
 use crate::pretok::SPLIT_PATTERN;
 use crate::sampling::{LanguageMix, SamplingPlan, Temperature};
 use crate::TokError;
@@ -74,6 +75,8 @@ pub struct TrainConfig {
     pub batch_bytes: usize,
     /// Longest token the trainer may make, in characters of the byte-level spelling.
     pub max_token_chars: Option<usize>,
+    /// `[tokenizer.release]`: name, version and the special tokens' roles in the release files.
+    pub release: ReleaseConfig,
 }
 
 impl Default for TrainConfig {
@@ -91,6 +94,7 @@ impl Default for TrainConfig {
             max_repeat: 16.0,
             batch_bytes: 16 << 20,
             max_token_chars: Some(32),
+            release: ReleaseConfig::default(),
         }
     }
 }
@@ -134,7 +138,7 @@ impl TrainConfig {
                 self.max_repeat
             )));
         }
-        Ok(())
+        self.release.validate(&self.special_tokens)
     }
 }
 

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use minga_manifests::MANIFEST_FILE;
-use minga_tokenizer::ExportConfig;
+use minga_tokenizer::{ExportConfig, ExportStats, GroupBy};
 
 use crate::cli::ShardArgs;
 use crate::config::PipelineConfig;
 use crate::progress::Progress;
 use crate::runner::{input_digest, merge_if_complete, part_is_done, RunOptions, StageRun};
 use crate::stages::export::{clear_export, export_part, write_export_json, ExportJob, STAGE};
+use crate::stages::export_blend::{blend_table, build_blend, write_blend, BLEND_JSON, DATA_ARGS};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -66,6 +67,7 @@ pub fn from_table(table: Option<toml::Table>, base: &Path) -> Result<ExportConfi
         Some(t) => t.try_into().context("invalid [export] section")?,
         None => ExportConfig::default(),
     };
+    c.blend.validate().context("invalid [export] section")?;
     c.tokenizer = base.join(&c.tokenizer);
     Ok(c)
 }
@@ -100,6 +102,33 @@ pub fn pipeline_step(
     }
     let job = ExportJob::load(config)?;
     run_export(&job, input, out, opts)?.print(STAGE, out);
+    Ok(())
+}
+
+/// A grouped export gets `blend.json` and `megatron-data-args.txt`; an export of nothing gets a
+/// warning instead (there is no mixture to weigh).
+fn write_blend_if_grouped(job: &ExportJob, out: &Path, stats: &ExportStats) -> Result<()> {
+    if job.config.group_by == GroupBy::Part {
+        // A blend of an earlier grouped export would name datasets that are gone.
+        for f in [BLEND_JSON, DATA_ARGS] {
+            let _ = std::fs::remove_file(out.join(f));
+        }
+        return Ok(());
+    }
+    if stats.tokens == 0 {
+        eprintln!("export: nothing was exported, so no {BLEND_JSON} is written");
+        return Ok(());
+    }
+    let blend = build_blend(job, stats).context("export: the [export.blend] mixture")?;
+    write_blend(out, &blend)?;
+    eprintln!(
+        "export: {} (alpha {} from {}, at most {} epochs per language):\n{}",
+        out.join(BLEND_JSON).display(),
+        blend.alpha,
+        blend.alpha_from,
+        blend.max_epochs,
+        blend_table(&blend)
+    );
     Ok(())
 }
 
@@ -147,6 +176,7 @@ pub fn run_export(
                 stats.dtype,
                 stats.shards.len()
             );
+            write_blend_if_grouped(job, out, &stats)?;
             run.manifest_written = true;
         }
     }

@@ -208,7 +208,9 @@ fn release_is_current(input: &Path, out: &Path, cfg: &TrainConfig) -> Result<boo
     Ok(old.get("data_manifests") == Some(&data)
         && old.get("config") == Some(&serde_json::to_value(cfg)?)
         && tokenizer_intact
-        && out.join("TOKENIZER_CARD.md").exists())
+        && minga_tokenizer::RELEASE_FILES
+            .iter()
+            .all(|f| out.join(f).exists()))
 }
 
 /// The document shards listed in the input stage's `_manifest.json` with their BLAKE3, keyed by

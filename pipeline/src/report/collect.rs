@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use minga_manifests::{audit::numeric_columns, list_parts, ShardReader};
 
 use super::genre::classify;
@@ -61,6 +61,9 @@ pub struct Stats {
     pub dup_clusters: BTreeMap<u32, u64>,
     /// Language -> fertility (tokens per word), from the tokenizer release.
     pub fertility: BTreeMap<String, f64>,
+    /// The training mixture of a grouped export (`export/blend.json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blend: Option<crate::stages::export_blend::Blend>,
     pub terms: Vec<Terms>,
     /// Language -> consent as declared -> kept documents and words: who agreed to what, per
     /// language (the CARE principles' "authority to control" made visible).
@@ -159,6 +162,7 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
         })
         .collect();
     st.fertility = fertility(&workdir.join("tokenizer").join("release.json"));
+    st.blend = read_blend(workdir)?;
     Ok(st)
 }
 
@@ -202,6 +206,19 @@ fn source_conditions(workdir: &Path) -> HashMap<String, (String, String)> {
         Some((name, (field(&s, "allowed_uses"), field(&s, "attribution"))))
     });
     named.collect()
+}
+
+/// `export/blend.json`, when the export was grouped by language.
+fn read_blend(workdir: &Path) -> Result<Option<crate::stages::export_blend::Blend>> {
+    let path = workdir
+        .join("export")
+        .join(crate::stages::export_blend::BLEND_JSON);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let blend =
+        serde_json::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
+    Ok(Some(blend))
 }
 
 /// Tokens per document id from `export/index/part-*.parquet`, when the export index exists.

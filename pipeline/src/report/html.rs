@@ -232,6 +232,7 @@ fn small_tables(s: &mut String, st: &Stats) {
         let bars: Vec<(String, f64)> = st.fertility.iter().map(|(k, v)| (k.clone(), *v)).collect();
         s.push_str(&hbars("Tokens per word", &bars));
     }
+    mixture(s, st);
     s.push_str("<h2>Licences and consent</h2>");
     let rows: Vec<Vec<String>> = st
         .terms
@@ -287,6 +288,47 @@ fn consent_by_lang_section(s: &mut String, st: &Stats) {
             "documents",
             "words",
             "share of the language's words",
+        ],
+        &rows,
+    ));
+}
+
+/// The language weights of `export/blend.json`: what a training run will see of each language.
+fn mixture(s: &mut String, st: &Stats) {
+    let Some(b) = &st.blend else {
+        return;
+    };
+    s.push_str("<h2>Training mixture</h2>");
+    let _ = write!(
+        s,
+        "<p>export/blend.json: temperature α = {} ({}), at most {} epochs per language over {} \
+         training tokens ({} exported).</p>",
+        b.alpha,
+        esc(&b.alpha_from),
+        b.max_epochs,
+        fmt_num(b.train_tokens as f64),
+        fmt_num(b.tokens as f64)
+    );
+    let rows: Vec<Vec<String>> = b
+        .languages
+        .iter()
+        .map(|(lang, r)| {
+            vec![
+                lang.clone(),
+                r.tokens.to_string(),
+                format!("{:.2}%", 100.0 * r.natural),
+                format!("{:.2}%", 100.0 * r.weight),
+                format!("{:.2}{}", r.epochs, if r.capped { " (cap)" } else { "" }),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &[
+            "language",
+            "tokens",
+            "natural share",
+            "weight",
+            "expected epochs",
         ],
         &rows,
     ));

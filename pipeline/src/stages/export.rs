@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use minga_manifests::{
     blake3_file, part_name, FileEntry, PartManifest, ShardReader, MANIFEST_FILE, PARTS_DIR,
 };
-use minga_tokenizer::{Encoder, ExportConfig, ExportStats, ShardExport, ShardStats};
+use minga_tokenizer::{Encoder, ExportConfig, ExportStats, GroupBy, ShardExport, ShardStats};
 use polars::prelude::*;
 
 use crate::runner::{count, now_utc, PartPaths};
@@ -49,16 +49,20 @@ impl ExportJob {
     /// The effective config recorded in manifests: the tokenizer by content, not by path, so a
     /// moved workdir still resumes and a retrained tokenizer does not.
     pub fn manifest_config(&self) -> serde_json::Value {
-        let mut c = serde_json::json!({
+        let mut v = serde_json::json!({
             "tokenizer_blake3": blake3::hash(self.tokenizer_json.as_bytes()).to_hex().to_string(),
             "special_tokens_as_text": self.config.special_tokens_as_text,
             "licences": self.config.licences,
         });
-        // Only when set, so exports made before the key existed still resume.
-        if !self.config.require_consent.is_empty() {
-            c["require_consent"] = self.config.require_consent.clone().into();
+        // Only a grouped export records its grouping, so the digest (and every manifest) of a
+        // `part` export stays what it was before grouping existed; the same for consent.
+        if self.config.group_by != GroupBy::Part {
+            v["group_by"] = serde_json::to_value(self.config.group_by).unwrap_or_default();
         }
-        c
+        if !self.config.require_consent.is_empty() {
+            v["require_consent"] = self.config.require_consent.clone().into();
+        }
+        v
     }
 
     /// Why `d` is left out of the export (the counter it goes to), if it is.
@@ -89,6 +93,38 @@ fn allows_pretraining(meta: &str) -> bool {
     }
 }
 
+/// The documents of one part bound for one Megatron dataset.
+struct GroupShard<'e> {
+    /// Path of the prefix relative to the export dir: `part-00003`, `spa/part-00003`.
+    prefix: String,
+    shard: ShardExport<'e>,
+    ids: Vec<String>,
+}
+
+/// Dataset directory of a document under `group_by` (empty: the export dir itself). Language
+/// labels and source names become directory names, so anything that is not a plain name is an
+/// error rather than a path.
+fn group_dir(by: GroupBy, lang: &str, source: &str, id: &str) -> Result<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('.')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    let parts: &[&str] = match by {
+        GroupBy::Part => return Ok(String::new()),
+        GroupBy::Lang => &[lang],
+        GroupBy::LangSource => &[lang, source],
+    };
+    if let Some(bad) = parts.iter().find(|s| !plain(s)) {
+        bail!(
+            "document {id}: {bad:?} cannot name an export directory (group_by = {by:?}): \
+             letters, digits, '-', '_' and '.' only"
+        );
+    }
+    Ok(parts.join("/"))
+}
+
 /// Exports one input part; writes its part manifest last and returns it.
 pub fn export_part(
     job: &ExportJob,
@@ -106,44 +142,47 @@ pub fn export_part(
     for sub in [INDEX_DIR, STATS_DIR] {
         crate::runner::remove_stale_temps(&out.join(sub), &name);
     }
-    let prefix = out.join(&name);
-    let mut shard = ShardExport::create(&prefix, &job.encoder)?.batch_bytes(job.config.batch_bytes);
+    let by = job.config.group_by;
+    // A rerun may have fewer groups in this part than the run before it, or another grouping.
+    remove_group_files(out, &name)?;
     let mut counters = BTreeMap::new();
-    let mut ids = Vec::new();
-    let mut rows_in = 0u64;
-    let mut reader = ShardReader::open(input)?;
-    while let Some((docs, _)) = reader.next_batch()? {
-        for d in docs {
-            rows_in += 1;
-            if let Some(why) = job.left_out(&d) {
-                count(&mut counters, why, 1);
-                continue;
-            }
-            shard.push(d.lang.as_deref().unwrap_or("und"), &d.source, &d.text)?;
-            ids.push(d.id);
-        }
-    }
-    let mut stats = shard.finish()?;
-    stats.prefix = name.clone();
-    let lengths = read_idx_lengths(&prefix.with_extension("idx"))?;
-    if lengths.len() != ids.len() {
-        bail!(
-            "{}: {} sequences for {} documents",
-            prefix.display(),
-            lengths.len(),
-            ids.len()
-        );
-    }
-    let index = write_index(out, &name, &ids, &lengths)?;
-    let stats_entry = write_stats(out, &name, &stats)?;
-    count(&mut counters, "tokens", stats.tokens);
+    let (groups, rows_in) = encode_groups(job, input, out, &name, &mut counters)?;
     let mut outputs = Vec::new();
-    for ext in ["bin", "idx"] {
-        let rel = format!("{name}.{ext}");
-        outputs.push(file_entry(out, &rel, stats.documents)?);
+    let mut index = IndexRows::default();
+    let mut all_stats = Vec::new();
+    for (_, g) in groups {
+        let mut stats = g.shard.finish()?;
+        stats.prefix = g.prefix.clone();
+        let lengths = read_idx_lengths(&out.join(format!("{}.idx", g.prefix)))?;
+        if lengths.len() != g.ids.len() {
+            bail!(
+                "{}: {} sequences for {} documents",
+                g.prefix,
+                lengths.len(),
+                g.ids.len()
+            );
+        }
+        index.add(&g.prefix, g.ids, &lengths);
+        for ext in ["bin", "idx"] {
+            outputs.push(file_entry(
+                out,
+                &format!("{}.{ext}", g.prefix),
+                stats.documents,
+            )?);
+        }
+        all_stats.push(stats);
     }
-    outputs.push(index);
-    outputs.push(stats_entry);
+    let documents: u64 = all_stats.iter().map(|s| s.documents).sum();
+    let tokens: u64 = all_stats.iter().map(|s| s.tokens).sum();
+    outputs.push(write_index(out, &name, &index, by != GroupBy::Part)?);
+    outputs.push(write_stats(
+        out,
+        &name,
+        &all_stats,
+        by == GroupBy::Part,
+        documents,
+    )?);
+    count(&mut counters, "tokens", tokens);
     let m = PartManifest {
         stage: STAGE.into(),
         part: name,
@@ -153,7 +192,7 @@ pub fn export_part(
         inputs: vec![entry],
         outputs,
         rows_in,
-        rows_out: stats.documents,
+        rows_out: documents,
         rows_rejected: 0,
         reasons: BTreeMap::new(),
         counters,
@@ -176,6 +215,89 @@ pub fn export_part(
     }
     m.write(&paths.manifest)?;
     Ok(m)
+}
+
+/// Reads part `input` and encodes each selected document into the dataset of its group; returns
+/// the open datasets (by group directory) and the documents read.
+fn encode_groups<'e>(
+    job: &'e ExportJob,
+    input: &Path,
+    out: &Path,
+    name: &str,
+    counters: &mut BTreeMap<String, u64>,
+) -> Result<(BTreeMap<String, GroupShard<'e>>, u64)> {
+    let by = job.config.group_by;
+    let mut groups: BTreeMap<String, GroupShard> = BTreeMap::new();
+    if by == GroupBy::Part {
+        // One dataset per part even when the part is empty, as before grouping existed.
+        groups.insert(String::new(), open_group(job, out, "", name)?);
+    }
+    let mut rows_in = 0u64;
+    let mut reader = ShardReader::open(input)?;
+    while let Some((docs, _)) = reader.next_batch()? {
+        for d in docs {
+            rows_in += 1;
+            if let Some(why) = job.left_out(&d) {
+                count(counters, why, 1);
+                continue;
+            }
+            let lang = d.lang.as_deref().unwrap_or("und");
+            let dir = group_dir(by, lang, &d.source, &d.id)?;
+            if !groups.contains_key(&dir) {
+                let g = open_group(job, out, &dir, name)?;
+                groups.insert(dir.clone(), g);
+            }
+            let g = groups.get_mut(&dir).expect("inserted above");
+            g.shard.push(lang, &d.source, &d.text)?;
+            g.ids.push(d.id);
+        }
+    }
+    Ok((groups, rows_in))
+}
+
+fn open_group<'e>(job: &'e ExportJob, out: &Path, dir: &str, name: &str) -> Result<GroupShard<'e>> {
+    let prefix = if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    };
+    let path = out.join(&prefix);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let shard = ShardExport::create(&path, &job.encoder)?.batch_bytes(job.config.batch_bytes);
+    Ok(GroupShard {
+        prefix,
+        shard,
+        ids: Vec::new(),
+    })
+}
+
+/// Removes `name.bin`/`name.idx` (and stale temps of them) from `out` and every dataset directory
+/// under it, so a rewritten part leaves no dataset of a group (or a grouping) it no longer has.
+fn remove_group_files(out: &Path, name: &str) -> Result<()> {
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let file = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                let top = dir == out;
+                if !(top && [INDEX_DIR, STATS_DIR, PARTS_DIR].contains(&file.as_str())) {
+                    stack.push(p);
+                }
+            } else if file == format!("{name}.bin") || file == format!("{name}.idx") {
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("cannot remove {}", p.display()))?;
+            }
+        }
+        crate::runner::remove_stale_temps(&dir, name);
+    }
+    Ok(())
 }
 
 fn file_entry(out: &Path, rel: &str, rows: u64) -> Result<FileEntry> {
@@ -210,29 +332,50 @@ pub fn read_idx_lengths(path: &Path) -> Result<Vec<u32>> {
         .collect())
 }
 
-/// `index/part-NNNNN.parquet`: one row per exported document, in `.bin` order.
-fn write_index(out: &Path, name: &str, ids: &[String], lengths: &[u32]) -> Result<FileEntry> {
-    let mut offsets = Vec::with_capacity(lengths.len());
-    let mut at = 0u64;
-    for &l in lengths {
-        offsets.push(at);
-        at += u64::from(l);
+/// Rows of a part's token index, dataset by dataset.
+#[derive(Default)]
+struct IndexRows {
+    ids: Vec<String>,
+    prefixes: Vec<String>,
+    sequences: Vec<u64>,
+    offsets: Vec<u64>,
+    lengths: Vec<u32>,
+}
+
+impl IndexRows {
+    fn add(&mut self, prefix: &str, ids: Vec<String>, lengths: &[u32]) {
+        let mut at = 0u64;
+        for (i, &l) in lengths.iter().enumerate() {
+            self.prefixes.push(prefix.to_string());
+            self.sequences.push(i as u64);
+            self.offsets.push(at);
+            at += u64::from(l);
+        }
+        self.ids.extend(ids);
+        self.lengths.extend_from_slice(lengths);
     }
+}
+
+/// `index/part-NNNNN.parquet`: one row per exported document, in `.bin` order (dataset by dataset
+/// in a grouped export, whose index also names each row's dataset in `prefix`).
+fn write_index(out: &Path, name: &str, rows: &IndexRows, grouped: bool) -> Result<FileEntry> {
     let rel = format!("{INDEX_DIR}/{name}.parquet");
     let path = out.join(&rel);
-    let mut df = DataFrame::new(vec![
-        Column::new(
-            "id".into(),
-            ids.iter().map(String::as_str).collect::<Vec<&str>>(),
-        ),
-        Column::new(
-            "sequence".into(),
-            (0..ids.len() as u64).collect::<Vec<u64>>(),
-        ),
-        Column::new("token_offset".into(), offsets),
-        Column::new("token_count".into(), lengths.to_vec()),
-    ])
-    .with_context(|| format!("index frame for {}", path.display()))?;
+    let mut columns = vec![Column::new(
+        "id".into(),
+        rows.ids.iter().map(String::as_str).collect::<Vec<&str>>(),
+    )];
+    if grouped {
+        let prefixes: Vec<&str> = rows.prefixes.iter().map(String::as_str).collect();
+        columns.push(Column::new("prefix".into(), prefixes));
+    }
+    columns.extend([
+        Column::new("sequence".into(), rows.sequences.clone()),
+        Column::new("token_offset".into(), rows.offsets.clone()),
+        Column::new("token_count".into(), rows.lengths.clone()),
+    ]);
+    let mut df =
+        DataFrame::new(columns).with_context(|| format!("index frame for {}", path.display()))?;
     let mut buf = Vec::new();
     ParquetWriter::new(&mut buf)
         .with_compression(ParquetCompression::Zstd(None))
@@ -240,15 +383,35 @@ fn write_index(out: &Path, name: &str, ids: &[String], lengths: &[u32]) -> Resul
         .finish(&mut df)
         .with_context(|| format!("cannot write {}", path.display()))?;
     minga_manifests::atomic_write(&path, &buf)?;
-    file_entry(out, &rel, ids.len() as u64)
+    file_entry(out, &rel, rows.ids.len() as u64)
 }
 
-fn write_stats(out: &Path, name: &str, stats: &ShardStats) -> Result<FileEntry> {
+/// `stats/part-NNNNN.json`: the part's one dataset (`group_by = "part"`), or a list of its
+/// datasets.
+fn write_stats(
+    out: &Path,
+    name: &str,
+    stats: &[ShardStats],
+    single: bool,
+    documents: u64,
+) -> Result<FileEntry> {
     let rel = format!("{STATS_DIR}/{name}.json");
-    let mut bytes = serde_json::to_vec_pretty(stats)?;
+    let mut bytes = match (single, stats) {
+        (true, [one]) => serde_json::to_vec_pretty(one)?,
+        _ => serde_json::to_vec_pretty(stats)?,
+    };
     bytes.push(b'\n');
     minga_manifests::atomic_write(&out.join(&rel), &bytes)?;
-    file_entry(out, &rel, stats.documents)
+    file_entry(out, &rel, documents)
+}
+
+/// The datasets a part's stats file lists.
+fn read_stats(path: &Path) -> Result<Vec<ShardStats>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str::<Vec<ShardStats>>(&text)
+        .or_else(|_| serde_json::from_str::<ShardStats>(&text).map(|s| vec![s]))
+        .with_context(|| format!("invalid {}", path.display()))
 }
 
 /// Writes `export.json` from the per-part statistics of `parts` (sorted by part, so the file does
@@ -257,11 +420,9 @@ pub fn write_export_json(job: &ExportJob, out: &Path, parts: &[usize]) -> Result
     let mut all = ExportStats::new(&job.tokenizer_json, &job.encoder);
     for &p in parts {
         let path = out.join(STATS_DIR).join(format!("{}.json", part_name(p)));
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let s: ShardStats =
-            serde_json::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
-        all.add(s);
+        for s in read_stats(&path)? {
+            all.add(s);
+        }
     }
     all.write_json(&out.join(EXPORT_JSON))?;
     Ok(all)
@@ -279,14 +440,30 @@ pub fn clear_export(out: &Path) -> Result<()> {
                 .with_context(|| format!("cannot remove {}", d.display()))?;
         }
     }
-    let rd = std::fs::read_dir(out).with_context(|| format!("cannot list {}", out.display()))?;
+    clear_datasets(out, true)
+}
+
+/// Removes the datasets and stage files of `dir`, and the dataset directories under it that hold
+/// nothing else.
+fn clear_datasets(dir: &Path, top: bool) -> Result<()> {
+    let rd = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for e in rd.flatten() {
         let p: PathBuf = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = name == MANIFEST_FILE
-            || name == EXPORT_JSON
-            || (name.starts_with("part-")
-                && (name.ends_with(".bin") || name.ends_with(".idx") || name.ends_with(".tmp")));
+        if p.is_dir() {
+            clear_datasets(&p, false)?;
+            // Not empty: something that is not ours, left alone.
+            let _ = std::fs::remove_dir(&p);
+            continue;
+        }
+        let stage_file = top
+            && (name == MANIFEST_FILE
+                || name == EXPORT_JSON
+                || name == crate::stages::export_blend::BLEND_JSON
+                || name == crate::stages::export_blend::DATA_ARGS);
+        let ours = stage_file
+            || ((name.starts_with("part-") || name.starts_with(".part-"))
+                && (name.ends_with(".bin") || name.ends_with(".idx") || name.contains(".tmp")));
         if ours {
             std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
         }
@@ -315,6 +492,20 @@ mod tests {
         assert!(read_idx_lengths(&p).is_err());
         std::fs::write(&p, b"not an index at all, not at all").unwrap();
         assert!(read_idx_lengths(&p).is_err());
+    }
+
+    #[test]
+    fn group_directories_are_plain_names_or_an_error_naming_the_document() {
+        assert_eq!(group_dir(GroupBy::Part, "../x", "a", "d1").unwrap(), "");
+        assert_eq!(group_dir(GroupBy::Lang, "que", "web", "d1").unwrap(), "que");
+        assert_eq!(
+            group_dir(GroupBy::LangSource, "que", "web-2", "d1").unwrap(),
+            "que/web-2"
+        );
+        for (lang, source) in [("..", "web"), ("", "web"), ("que", "a/b"), ("q e", "web")] {
+            let err = group_dir(GroupBy::LangSource, lang, source, "doc-7").unwrap_err();
+            assert!(err.to_string().contains("doc-7"), "{err}");
+        }
     }
 
     #[test]

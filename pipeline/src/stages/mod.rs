@@ -2,6 +2,7 @@
 
 pub mod dedup;
 pub mod export;
+pub mod export_blend;
 pub mod filter;
 pub mod ingest;
 pub mod langid;
