@@ -5,3 +5,4 @@ pub mod export;
 pub mod filter;
 pub mod ingest;
 pub mod langid;
+pub mod takedown;
