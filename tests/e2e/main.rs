@@ -16,4 +16,5 @@ mod langid;
 mod remote;
 mod slurm;
 mod stage_contract;
+mod takedown;
 mod tokenizer;

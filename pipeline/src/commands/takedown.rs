@@ -43,6 +43,8 @@ pub fn run(args: &TakedownArgs) -> Result<()> {
         bail!("--workdir {}: no such directory", workdir.display());
     }
     let _lock = crate::commands::run::lock_workdir(workdir)?;
+    // A takedown killed midway leaves temps in any dir it writes; the re-run sweeps them first.
+    remove_stale_temps_under(workdir);
     let export = export_job(workdir, args.config.as_deref())?;
     let path = Record::path(workdir, &req.id);
     let mut rec = if path.exists() {
@@ -55,6 +57,10 @@ pub fn run(args: &TakedownArgs) -> Result<()> {
             );
         }
         if rec.status == Status::Applied {
+            // A run killed after recording but before the data card was written again.
+            if !report_lists(workdir, &rec.id) {
+                crate::report::build(workdir, &workdir.join("report"), &[])?;
+            }
             println!(
                 "takedown {}: already applied at {} ({} documents); nothing changed",
                 rec.id,
@@ -83,7 +89,7 @@ pub fn run(args: &TakedownArgs) -> Result<()> {
     }
     rec.write(workdir)?;
     // The data card lists takedowns: it is written again once this one is recorded as applied.
-    if workdir.join("report").join("index.html").exists() {
+    if !report_lists(workdir, &rec.id) {
         crate::report::build(workdir, &workdir.join("report"), &[])?;
     }
     println!(
@@ -423,4 +429,48 @@ fn note_release(workdir: &Path, rec: &Record) -> Result<()> {
     bytes.push(b'\n');
     minga_manifests::atomic_write(&path, &bytes)?;
     Ok(())
+}
+
+/// True when the workdir has no data card, or its card lists takedown `id` as applied.
+fn report_lists(workdir: &Path, id: &str) -> bool {
+    let dir = workdir.join("report");
+    if !dir.join("index.html").exists() {
+        return true;
+    }
+    let Ok(text) = std::fs::read_to_string(dir.join("stats.json")) else {
+        return false;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
+    v.get("takedowns")
+        .and_then(|t| t.as_array())
+        .is_some_and(|t| {
+            t.iter().any(|r| {
+                r.get("id").and_then(|x| x.as_str()) == Some(id)
+                    && r.get("status").and_then(|x| x.as_str()) == Some("applied")
+            })
+        })
+}
+
+/// Removes, under `dir`, the temps (`.NAME.tmp-PID`) of processes no longer running.
+fn remove_stale_temps_under(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            remove_stale_temps_under(&p);
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let stem = name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .map(|(n, _)| n.to_string());
+        if let Some(stem) = stem {
+            crate::runner::remove_stale_temps(dir, &stem);
+        }
+    }
 }

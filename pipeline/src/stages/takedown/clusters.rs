@@ -50,7 +50,26 @@ pub fn rewrite(table: &ClusterTable, rows: &Rows) -> Option<ClusterTable> {
         .filter_map(|&(k, s)| Some((remap(k, rows)?, s)))
         .collect();
     let new = ClusterTable::from_rows(removed, kept);
-    (new != *table).then_some(new)
+    (!same(&new, table)).then_some(new)
+}
+
+/// Equality as stored: qualities compared by bits (a NaN quality, the worst, equals itself).
+fn same(a: &ClusterTable, b: &ClusterTable) -> bool {
+    let doc = |d: &DocInfo| (d.key, d.id, d.quality.to_bits());
+    let rem = |r: &Removal| {
+        (
+            doc(&r.member),
+            doc(&r.kept),
+            r.reason as u8,
+            r.similarity.map(f32::to_bits),
+        )
+    };
+    a.representatives() == b.representatives()
+        && a.removals().len() == b.removals().len()
+        && a.removals()
+            .iter()
+            .zip(b.removals())
+            .all(|(x, y)| rem(x) == rem(y))
 }
 
 /// Rewrites one cluster file in place (temp and rename); returns whether it changed.

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use minga_manifests::{
-    blake3_file, part_name, Document, PartManifest, Rejected, ShardReader, ShardWriter,
+    blake3_file, part_name, Columns, Document, PartManifest, Rejected, ShardReader, ShardWriter,
     StageManifest, MANIFEST_FILE, REJECTED_DIR,
 };
 
@@ -129,7 +129,7 @@ pub fn rewrite_part(job: &Job, st: &StageDir, part: usize, first: bool) -> Resul
                 Vec::new(),
             )?;
         }
-        return Ok(());
+        return emptied_part(&paths, &stage);
     }
     // First stage: the ledger gains the withdrawn rows before the shard loses them.
     let mut in_shard: Vec<Document> = Vec::new();
@@ -154,6 +154,51 @@ pub fn rewrite_part(job: &Job, st: &StageDir, part: usize, first: bool) -> Resul
     rewrite_ledger(&paths.ledger, &stage, relabel, extra)?;
     filter_shard(&paths.shard, |d| job.has(&d.id), false)?;
     Ok(())
+}
+
+/// A part left with no document at all is written as the stage writes a part whose input is
+/// empty: with only the column groups the stage adds (it has no input schema to extend), so the
+/// rewritten part is byte-identical to running the stage afresh.
+fn emptied_part(paths: &PartPaths, stage: &str) -> Result<()> {
+    let shard = ShardReader::open(&paths.shard)?;
+    let ledger_rows = match paths.ledger.exists() {
+        true => ShardReader::open(&paths.ledger)?.rows(),
+        false => 0,
+    };
+    if shard.rows() > 0 || ledger_rows > 0 {
+        return Ok(());
+    }
+    let cols = shard.columns()?;
+    let own = own_columns(stage, &cols);
+    if own == cols {
+        return Ok(());
+    }
+    ShardWriter::documents(&paths.shard, &own)?.finish()?;
+    if paths.ledger.exists() {
+        ShardWriter::ledger(&paths.ledger, &own, stage)?.finish()?;
+    }
+    Ok(())
+}
+
+/// The column groups `stage` adds (DESIGN.md: each group appears once its stage has run).
+fn own_columns(stage: &str, cols: &Columns) -> Columns {
+    match stage {
+        "ingest" => Columns::default(),
+        "langid" => Columns {
+            lang: cols.lang,
+            ..Columns::default()
+        },
+        "filter" => Columns {
+            quality: cols.quality.clone(),
+            pii: cols.pii.clone(),
+            ..Columns::default()
+        },
+        "dedup" => Columns {
+            dedup: cols.dedup,
+            ..Columns::default()
+        },
+        _ => cols.clone(),
+    }
 }
 
 fn ledger_ids(path: &Path, job: &Job) -> Result<BTreeSet<String>> {
