@@ -207,10 +207,10 @@ impl Matcher {
 
     /// Why `doc` is withdrawn by this request, or `None`.
     pub fn matches(&self, doc: &Document) -> Option<Why> {
-        if self.doc_ids.iter().any(|i| *i == doc.id) {
+        if self.doc_ids.contains(&doc.id) {
             return Some(format!("doc_id {}", doc.id));
         }
-        if self.sources.iter().any(|s| *s == doc.source) {
+        if self.sources.contains(&doc.source) {
             return Some(format!("source {}", doc.source));
         }
         if let Some(u) = doc.url.as_deref() {

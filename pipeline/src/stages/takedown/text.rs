@@ -151,7 +151,9 @@ mod tests {
 
     const STORY: &str = "Kay willakuyqa ñawpa pachamanta hamun. Huk runa mayu patapi tiyaq, \
         sapa punchaw challwakuq, wawankunapaq mikhuyta apamuq. Huk punchawmi mayu hatunyarqa \
-        chaymanta runaqa urquman wicharqa llaqtanta qispichinanpaq.";
+        chaymanta runaqa urquman wicharqa llaqtanta qispichinanpaq. Tutamanta llaqta runakuna \
+        huñunakurqanku, mikhuyta rakinakurqanku, hinaspa huk wasita musuqmanta sayarichirqanku \
+        mayu karupi, chaypi kunankama tiyanku wawankunawan kusisqa.";
 
     #[test]
     fn a_copy_inside_a_longer_page_matches_and_an_edited_one_too() {
