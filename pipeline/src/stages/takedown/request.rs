@@ -269,6 +269,16 @@ mod tests {
     }
 
     #[test]
+    fn request_round_trips_through_toml_and_its_digest_is_stable() {
+        let r = req("domains = [\"a.org\"]\ntexts = [\"s.txt\"]").unwrap();
+        let back: Request = toml::from_str(&toml::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.digest(), r.digest());
+        let other = req("domains = [\"b.org\"]").unwrap();
+        assert_ne!(other.digest(), r.digest());
+    }
+
+    #[test]
     fn matches_urls_prefixes_domains_ids_sources() {
         let r = req(concat!(
             "urls = [\"https://a.org/x?y=1\"]\n",
