@@ -258,6 +258,24 @@ impl ShardReader {
         fields.iter().any(|f| f.name() == name)
     }
 
+    /// The shard's column groups, from its schema (an empty shard has them too).
+    pub fn columns(&self) -> Result<Columns, ManifestError> {
+        let file = self
+            .file
+            .try_clone()
+            .map_err(|e| ManifestError::io(&self.path, e))?;
+        let mut reader = ParquetReader::new(file).with_slice(Some((0, 0)));
+        reader.set_metadata(self.metadata.clone());
+        let df = guard(&self.path, || reader.finish())?;
+        from_frame(&df)
+            .map(|(_, c)| c)
+            .map_err(|(column, e)| ManifestError::Column {
+                path: self.path.clone(),
+                column,
+                message: e.to_string(),
+            })
+    }
+
     /// Total rows in the shard (from the footer).
     pub fn rows(&self) -> u64 {
         self.metadata.num_rows as u64

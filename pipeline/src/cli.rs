@@ -52,6 +52,8 @@ pub enum Command {
     Report(crate::commands::report::ReportArgs),
     /// Progress of a workdir: parts done per stage, failed Slurm tasks, the command that resumes.
     Status(crate::commands::status::StatusArgs),
+    /// Withdraw the documents a takedown request names from every output of a workdir.
+    Takedown(crate::commands::takedown::TakedownArgs),
 }
 
 /// Flags shared by every per-shard stage.

@@ -48,5 +48,6 @@ pub fn dispatch(cli: cli::Cli) -> Result<()> {
         cli::Command::Audit(a) => commands::audit::run(a),
         cli::Command::Report(a) => commands::report::run(a),
         cli::Command::Status(a) => commands::status::run(a),
+        cli::Command::Takedown(a) => commands::takedown::run(a),
     }
 }

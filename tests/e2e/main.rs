@@ -18,4 +18,5 @@ mod langid;
 mod remote;
 mod slurm;
 mod stage_contract;
+mod takedown;
 mod tokenizer;

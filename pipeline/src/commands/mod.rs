@@ -14,4 +14,5 @@ pub mod report;
 pub mod run;
 pub mod slurm;
 pub mod status;
+pub mod takedown;
 pub mod tokenizer;

@@ -221,7 +221,7 @@ pub const LOCK_FILE: &str = ".minga-run.lock";
 /// Takes the workdir's lock (an advisory `flock`, released by the OS when the process ends, so a
 /// killed run never leaves it held) and writes this process's id into it; another run holding it
 /// is an error naming its pid.
-fn lock_workdir(workdir: &Path) -> Result<std::fs::File> {
+pub(crate) fn lock_workdir(workdir: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(workdir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", workdir.display()))?;
     let path = workdir.join(LOCK_FILE);

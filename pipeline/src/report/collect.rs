@@ -72,6 +72,36 @@ pub struct Stats {
     pub licences: Vec<String>,
     /// Kept documents left out of the card because their licence was not selected.
     pub other_licence_docs: u64,
+    /// Takedown requests carried out on the workdir (`takedowns/`).
+    pub takedowns: Vec<TakedownRow>,
+}
+
+/// One takedown request, as the card lists it.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct TakedownRow {
+    pub id: String,
+    pub requested_by: String,
+    pub date: String,
+    pub reason: String,
+    pub documents: u64,
+    pub status: String,
+    pub applied: String,
+}
+
+fn takedown_rows(workdir: &Path) -> Result<Vec<TakedownRow>> {
+    let t = crate::stages::takedown::Takedowns::load(workdir)?;
+    Ok(t.records
+        .iter()
+        .map(|r| TakedownRow {
+            id: r.id.clone(),
+            requested_by: r.request.requested_by.clone(),
+            date: r.request.date.clone(),
+            reason: r.request.reason.clone(),
+            documents: r.withdrawn.len() as u64,
+            status: format!("{:?}", r.status).to_lowercase(),
+            applied: r.applied.clone(),
+        })
+        .collect())
 }
 
 const TOKEN_COLUMNS: &[&str] = &["tokens", "token_count", "n_tokens", "num_tokens", "length"];
@@ -88,6 +118,7 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     for s in &all {
         st.funnel.push(funnel_of(s)?);
     }
+    st.takedowns = takedown_rows(workdir)?;
     let tokens = export_tokens(workdir)?;
     st.has_tokens = !tokens.is_empty();
     let Some(last) = all.iter().rev().find(|s| s.has_documents()) else {

@@ -332,4 +332,41 @@ fn mixture(s: &mut String, st: &Stats) {
         ],
         &rows,
     ));
+    takedowns(s, st);
+}
+
+/// The takedown requests carried out on the workdir (`minga takedown`, docs/consent.md).
+fn takedowns(s: &mut String, st: &Stats) {
+    s.push_str("<h2>Takedowns</h2>");
+    if st.takedowns.is_empty() {
+        s.push_str(
+            "<p class=\"note\">No takedown request has been carried out on this workdir.</p>",
+        );
+        return;
+    }
+    let rows: Vec<Vec<String>> = st
+        .takedowns
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                t.requested_by.clone(),
+                t.date.clone(),
+                t.reason.clone(),
+                t.documents.to_string(),
+                format!("{} {}", t.status, t.applied),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &[
+            "request",
+            "requested by",
+            "date",
+            "reason",
+            "documents withdrawn",
+            "status",
+        ],
+        &rows,
+    ));
 }

@@ -6,3 +6,4 @@ pub mod export_blend;
 pub mod filter;
 pub mod ingest;
 pub mod langid;
+pub mod takedown;

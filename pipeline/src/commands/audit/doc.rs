@@ -60,6 +60,23 @@ pub struct DocTrail {
     pub stages: Vec<StageEvent>,
     /// The export index row (shard, token range ...), if the document was exported.
     pub export: Option<BTreeMap<String, String>>,
+    /// When and by which takedown request it was withdrawn, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// A takedown that withdrew the document (`takedowns/<id>.json`).
+#[derive(Debug, serde::Serialize)]
+pub struct Withdrawal {
+    pub takedown: String,
+    pub requested_by: String,
+    /// The request's date.
+    pub requested: String,
+    pub reason: String,
+    /// When `minga takedown` fixed the plan that withdrew it (UTC); empty for a document that a
+    /// later ingest withdrew (the request was older than the run).
+    pub withdrawn: String,
+    pub matched: String,
 }
 
 /// Follows `id` through every stage of `workdir`.
@@ -69,6 +86,7 @@ pub fn trace(workdir: &Path, id: &str, base: Option<&Path>) -> Result<DocTrail> 
         origin: None,
         stages: Vec::new(),
         export: None,
+        withdrawn: None,
     };
     for st in stages(workdir)? {
         let Some(ev) = find_in_stage(&st, id, &mut trail.origin)? else {
@@ -81,6 +99,7 @@ pub fn trace(workdir: &Path, id: &str, base: Option<&Path>) -> Result<DocTrail> 
         }
     }
     trail.export = export_row(workdir, id)?;
+    trail.withdrawn = withdrawal(workdir, &trail);
     if let Some(o) = trail.origin.as_mut() {
         let roots = source_roots(workdir, base);
         let file = find_source_file(&roots, Some(&o.source), &o.source_file);
@@ -243,4 +262,19 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// The takedown behind a `takedown.<id>` ledger row of the trail.
+fn withdrawal(workdir: &Path, t: &DocTrail) -> Option<Withdrawal> {
+    let reason = t.stages.iter().find_map(|e| e.reason.as_deref())?;
+    let rec = crate::stages::takedown::record::record_for_reason(workdir, reason)?;
+    let w = rec.withdrawn.iter().find(|w| w.id == t.id);
+    Some(Withdrawal {
+        takedown: rec.id.clone(),
+        requested_by: rec.request.requested_by.clone(),
+        requested: rec.request.date.clone(),
+        reason: rec.request.reason.clone(),
+        withdrawn: w.map(|_| rec.planned.clone()).unwrap_or_default(),
+        matched: w.map(|w| w.matched.clone()).unwrap_or_default(),
+    })
 }

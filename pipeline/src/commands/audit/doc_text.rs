@@ -79,6 +79,17 @@ pub fn render(t: &DocTrail) -> String {
             }
         }
     }
+    if let Some(w) = &t.withdrawn {
+        let when = match w.withdrawn.as_str() {
+            "" => "at ingest".to_string(),
+            at => format!("on {at}"),
+        };
+        let _ = writeln!(
+            s,
+            "WITHDRAWN {when} by takedown {} (requested by {} on {}: {})",
+            w.takedown, w.requested_by, w.requested, w.reason
+        );
+    }
     match &t.export {
         Some(row) => {
             let _ = writeln!(s, "export");

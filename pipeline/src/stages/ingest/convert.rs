@@ -15,6 +15,8 @@ pub struct Origin<'a> {
     pub rel: &'a str,
     /// Which opt-out signals send a page to the ledger.
     pub consent: &'a ConsentPolicy<'a>,
+    /// The workdir's takedowns: what they name goes to the ledger as `takedown.<id>`.
+    pub takedowns: &'a crate::stages::takedown::Takedowns,
 }
 
 fn base(origin: &Origin, offset: u64, length: u64) -> Document {

@@ -26,11 +26,14 @@ use crate::runner::{
     RunOptions, StageRun,
 };
 use crate::sources::{SourceDoc, SourceItem};
+use crate::stages::takedown::Takedowns;
 use consent::ConsentPolicy;
 use convert::Origin;
 use plan::PlanItem;
 
 pub const STAGE: &str = "ingest";
+/// Key of the ingest config listing the workdir's takedowns (present only when there are some).
+pub const TAKEDOWNS_KEY: &str = "takedowns";
 
 /// Everything ingest needs: the sources (paths resolved against `base`) and `[ingest]`.
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +85,16 @@ pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
             job.sources[*s].name
         ));
     }
-    let config = serde_json::to_value(job)?;
+    // Takedowns of the workdir (`out/../takedowns`) are applied to every part read, and listed
+    // in the config so that parts ingested before a takedown are not current after it.
+    let takedowns = match out.parent() {
+        Some(w) => Takedowns::load(w)?,
+        None => Takedowns::default(),
+    };
+    let mut config = serde_json::to_value(job)?;
+    if let (false, Some(obj)) = (takedowns.is_empty(), config.as_object_mut()) {
+        obj.insert(TAKEDOWNS_KEY.to_string(), takedowns.config_entry());
+    }
     let config_digest = digest_of(&config);
     let consent = ConsentPolicy::load(&job.consent, &job.base)?;
     if !opts.resume && opts.shards.count == 1 {
@@ -109,7 +121,7 @@ pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
         }
         let m = ingest_part(
             job,
-            &consent,
+            (&consent, &takedowns),
             p,
             items,
             inputs,
@@ -157,7 +169,7 @@ fn input_entry(item: &PlanItem) -> Result<FileEntry> {
 #[allow(clippy::too_many_arguments)]
 fn ingest_part(
     job: &IngestJob,
-    consent: &ConsentPolicy,
+    (consent, takedowns): (&ConsentPolicy, &Takedowns),
     part: usize,
     items: &[PlanItem],
     mut inputs: Vec<FileEntry>,
@@ -182,6 +194,7 @@ fn ingest_part(
             source,
             rel: &item.rel,
             consent,
+            takedowns,
         };
         let before = m.rows_in;
         count(&mut m.counters, "files", 1);
@@ -258,7 +271,7 @@ fn write_batch(
 ) -> Result<()> {
     let outcomes: Vec<Outcome> = batch
         .into_par_iter()
-        .map(|d| convert::convert(origin, d))
+        .map(|d| screen(origin.takedowns, convert::convert(origin, d)))
         .collect();
     for o in outcomes {
         match o {
@@ -271,6 +284,27 @@ fn write_batch(
         }
     }
     Ok(())
+}
+
+/// A document a takedown of the workdir names goes to the ledger as `takedown.<id>`, without its
+/// text, whatever ingest decided for it.
+fn screen(takedowns: &Takedowns, o: Outcome) -> Outcome {
+    if takedowns.is_empty() {
+        return o;
+    }
+    let (doc, earlier) = match &o {
+        Outcome::Keep(d) => (d, None),
+        Outcome::Reject(d, why) => (d, Some(why)),
+    };
+    match takedowns.screen(doc, earlier) {
+        Some(why) => {
+            let doc = match o {
+                Outcome::Keep(d) | Outcome::Reject(d, _) => d,
+            };
+            Outcome::Reject(crate::stages::takedown::record::blank(doc), why)
+        }
+        None => o,
+    }
 }
 
 fn reject(
