@@ -119,6 +119,26 @@ pub struct SourceConfig {
     /// jsonl: the field holding the text (default `text`) and the id (default `id`).
     pub text_field: Option<String>,
     pub id_field: Option<String>,
+    /// ELAN `.eaf`: tiers whose annotations become the document text, matched by `TIER_ID` or
+    /// `LINGUISTIC_TYPE_REF` (case-insensitive); default: every tier without a parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eaf_tiers: Option<Vec<String>>,
+    /// ELAN `.eaf`: tiers (same matching) that become a second document per file, linked to
+    /// the first by `meta.translation_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eaf_translation_tiers: Option<Vec<String>>,
+    /// EPUB: one document per `book` (default) or per spine `chapter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epub_split: Option<EpubSplit>,
+}
+
+/// How an EPUB is cut into documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EpubSplit {
+    #[default]
+    Book,
+    Chapter,
 }
 
 /// Input format of a source.
@@ -133,6 +153,12 @@ pub enum Format {
     Html,
     Jsonl,
     Tei,
+    Docx,
+    Odt,
+    Epub,
+    Srt,
+    Vtt,
+    Eaf,
 }
 
 /// `[ingest]`: how input files are grouped into parts and what is too big to read.
