@@ -10,6 +10,7 @@ mod dedup;
 mod dedup_precision;
 mod disk_errors;
 mod filter;
+mod formats;
 mod hostile;
 mod ingest;
 mod langid;
