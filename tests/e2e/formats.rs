@@ -229,3 +229,62 @@ fn every_partner_format_runs_through_the_pipeline() {
         assert_eq!(lang(source), vec![Some(want.to_string())], "{source}");
     }
 }
+
+/// Files LibreOffice writes (DOCX, ODT, EPUB from a sample text) read back to the same words.
+/// Skips when `soffice` is not installed (`apt-get install libreoffice-writer-nogui`).
+#[test]
+fn libreoffice_output_reads_back_to_the_source_text() {
+    let Some(soffice) = ["soffice", "libreoffice"].iter().find_map(|n| {
+        std::env::var_os("PATH").and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(n))
+                .find(|p| p.is_file())
+        })
+    }) else {
+        eprintln!("skipping: soffice not found");
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let src = samples().join("docs/zorro-y-condor.txt");
+    let want = std::fs::read_to_string(&src).unwrap();
+    let input = t.path().join("zorro.txt");
+    std::fs::copy(&src, &input).unwrap();
+    let docs = t.path().join("docs");
+    for ext in ["docx", "odt", "epub"] {
+        let out = std::process::Command::new(&soffice)
+            .args(["--headless", "--norestore", "--convert-to", ext, "--outdir"])
+            .arg(&docs)
+            .arg(&input)
+            .env("HOME", t.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    run_ok(
+        t.path(),
+        &["ingest", "docs", "--out", "out", "--source", "lo"],
+        &[],
+    );
+    let got = read_docs(&t.path().join("out"));
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let want_words = words(&want);
+    for ext in ["docx", "odt", "epub"] {
+        let d = got
+            .iter()
+            .find(|d| d.content_type == ext)
+            .unwrap_or_else(|| panic!("no {ext}"));
+        let got_words = words(&d.text);
+        let same = want_words
+            .iter()
+            .zip(&got_words)
+            .filter(|(a, b)| a == b)
+            .count();
+        let agreement = same as f64 / want_words.len().max(got_words.len()) as f64;
+        eprintln!("{ext}: {} words, agreement {agreement:.4}", got_words.len());
+        assert!(agreement >= 0.99, "{ext}: {agreement}\n{}", d.text);
+    }
+}

@@ -227,7 +227,6 @@ pub fn extract(xml: &[u8], rules: &dyn Rules) -> Result<Extracted, Fail> {
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r).into_owned();
                 let s = entity(&name).map_or_else(|| format!("&{name};"), String::from);
-                // A decoded space must not be collapsed into a separator of the sink.
                 w.text(&s, runs_only);
             }
             Event::Eof => break,
