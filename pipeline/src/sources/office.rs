@@ -97,7 +97,8 @@ fn odt_parts<R: std::io::Read + std::io::Seek>(
 ) -> Result<(Extracted, Props), Fail> {
     if let Some(m) = c.read("mimetype")? {
         let m = String::from_utf8_lossy(&m);
-        if m.trim() != ODT_MIMETYPE {
+        // Text, its template, master and web variants all hold `office:text`.
+        if !m.trim().starts_with(ODT_MIMETYPE) {
             let detail = format!("OpenDocument of type {:?}, not a text document", m.trim());
             return Err((SkipReason::BinaryPayload, detail));
         }
