@@ -34,6 +34,17 @@ seed pii_scan "$s"/pages/*.html "$s"/docs/*.txt "$s"/docs/*.md
 seed tokenizer_export "$s"/docs/*.txt "$s"/docs/*.md
 seed langid_detect "$s"/docs/*.txt "$s"/docs/*.md
 seed eaf_reader "$root"/tests/fixtures/eaf/*.eaf
+# A small ELAN seed as well: the real file is larger than -max_len and slow to mutate.
+mkdir -p corpus/eaf_reader
+cat > corpus/eaf_reader/small.eaf <<'EAF'
+<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="a" DATE="2021-05-03"><HEADER><MEDIA_DESCRIPTOR MEDIA_URL="m.wav"/></HEADER>
+<TIME_ORDER><TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="10"/><TIME_SLOT TIME_SLOT_ID="ts2"/><TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="3000"/></TIME_ORDER>
+<TIER TIER_ID="tx" LINGUISTIC_TYPE_REF="transcription" PARTICIPANT="R" LANG_REF="que"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>Allin &amp; p'unchaw</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>
+<TIER TIER_ID="ft" LINGUISTIC_TYPE_REF="translation" PARENT_REF="tx"><ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a2" ANNOTATION_REF="a1"><ANNOTATION_VALUE>Buenos d&#237;as</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>
+<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="translation" TIME_ALIGNABLE="false" CONTROLLED_VOCABULARY="cv"/><LANGUAGE LANG_ID="que" LANG_DEF="q"/>
+</ANNOTATION_DOCUMENT>
+EAF
 mkdir -p corpus/subtitles corpus/zip_docs
 printf '1\r\n00:00:01,000 --> 00:00:03,000\r\n<i>ROSA: Allin p\x27unchaw</i>\r\n\r\n2\r\n00:00:06,000 --> 00:00:07,000\r\n{\\an8}[m\xfasica]\r\n' > corpus/subtitles/a.srt
 printf 'WEBVTT\nLanguage: es\n\nNOTE x\n\n1\n00:01.000 --> 00:02.000 align:start\n<v Ana><c.y>Hola</c> &amp; <00:01.500>chau\n' > corpus/subtitles/b.vtt

@@ -277,6 +277,38 @@ part_size_mb = 1.5
     }
 
     #[test]
+    fn format_keys_round_trip_and_stay_out_of_old_digests() {
+        let text = r#"
+[[source]]
+name = "relatos"
+path = "eaf"
+format = "eaf"
+eaf_tiers = ["transcripcion", "tx@Rosa"]
+eaf_translation_tiers = ["traduccion"]
+[[source]]
+name = "libros"
+path = "epub"
+epub_split = "chapter"
+"#;
+        let cfg: PipelineConfig = toml::from_str(text).unwrap();
+        assert_eq!(cfg.sources[0].format, Format::Eaf);
+        assert_eq!(cfg.sources[1].epub_split, Some(EpubSplit::Chapter));
+        let again: PipelineConfig = toml::from_str(&toml::to_string(&cfg).unwrap()).unwrap();
+        assert_eq!(again.sources, cfg.sources);
+        assert!(toml::from_str::<PipelineConfig>(
+            "[[source]]\nname='a'\npath='x'\nepub_split='page'"
+        )
+        .is_err());
+        // Unset keys are not serialised: configs without them keep their ingest digest.
+        let plain = SourceConfig {
+            name: "a".into(),
+            path: "x".into(),
+            ..SourceConfig::default()
+        };
+        assert!(!serde_json::to_string(&plain).unwrap().contains("eaf"));
+    }
+
+    #[test]
     fn paths_fold_parent_components() {
         assert_eq!(
             join_clean(Path::new("samples"), Path::new("../work")),
