@@ -11,7 +11,7 @@ JOBS=${JOBS:-2}
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
 export RUSTC_BOOTSTRAP=1
-TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export langid_detect"}
+TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export langid_detect zip_docs subtitles eaf_reader"}
 
 seed() { # seed TARGET FILES...
     local t=$1; shift
@@ -33,6 +33,39 @@ seed html_extract "$s"/pages/*.html
 seed pii_scan "$s"/pages/*.html "$s"/docs/*.txt "$s"/docs/*.md
 seed tokenizer_export "$s"/docs/*.txt "$s"/docs/*.md
 seed langid_detect "$s"/docs/*.txt "$s"/docs/*.md
+seed eaf_reader "$root"/tests/fixtures/eaf/*.eaf
+# A small ELAN seed as well: the real file is larger than -max_len and slow to mutate.
+mkdir -p corpus/eaf_reader
+cat > corpus/eaf_reader/small.eaf <<'EAF'
+<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="a" DATE="2021-05-03"><HEADER><MEDIA_DESCRIPTOR MEDIA_URL="m.wav"/></HEADER>
+<TIME_ORDER><TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="10"/><TIME_SLOT TIME_SLOT_ID="ts2"/><TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="3000"/></TIME_ORDER>
+<TIER TIER_ID="tx" LINGUISTIC_TYPE_REF="transcription" PARTICIPANT="R" LANG_REF="que"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>Allin &amp; p'unchaw</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>
+<TIER TIER_ID="ft" LINGUISTIC_TYPE_REF="translation" PARENT_REF="tx"><ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a2" ANNOTATION_REF="a1"><ANNOTATION_VALUE>Buenos d&#237;as</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>
+<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="translation" TIME_ALIGNABLE="false" CONTROLLED_VOCABULARY="cv"/><LANGUAGE LANG_ID="que" LANG_DEF="q"/>
+</ANNOTATION_DOCUMENT>
+EAF
+mkdir -p corpus/subtitles corpus/zip_docs
+printf '1\r\n00:00:01,000 --> 00:00:03,000\r\n<i>ROSA: Allin p\x27unchaw</i>\r\n\r\n2\r\n00:00:06,000 --> 00:00:07,000\r\n{\\an8}[m\xfasica]\r\n' > corpus/subtitles/a.srt
+printf 'WEBVTT\nLanguage: es\n\nNOTE x\n\n1\n00:01.000 --> 00:02.000 align:start\n<v Ana><c.y>Hola</c> &amp; <00:01.500>chau\n' > corpus/subtitles/b.vtt
+# Small DOCX/ODT/EPUB seeds, zipped with Info-ZIP (mimetype first and stored).
+if command -v zip >/dev/null; then
+    z=$(mktemp -d)
+    mkdir -p "$z/docx/word" "$z/odt" "$z/epub/META-INF" "$z/epub/OEBPS"
+    echo '<Types/>' > "$z/docx/[Content_Types].xml"
+    echo '<w:document xmlns:w="w"><w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Minga</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>' > "$z/docx/word/document.xml"
+    printf 'application/vnd.oasis.opendocument.text' > "$z/odt/mimetype"
+    echo '<d xmlns:text="t"><text:h>Feira</text:h><text:p>a<text:s/>b<text:note><text:note-body><text:p>n</text:p></text:note-body></text:note></text:p></d>' > "$z/odt/content.xml"
+    printf 'application/epub+zip' > "$z/epub/mimetype"
+    echo '<container><rootfiles><rootfile full-path="OEBPS/p.opf"/></rootfiles></container>' > "$z/epub/META-INF/container.xml"
+    echo '<package><metadata><title>T</title><rights>CC BY 4.0</rights></metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>' > "$z/epub/OEBPS/p.opf"
+    echo '<html><body><h1>Uno</h1><p>texto&nbsp;y<br/>más</p><aside epub:type="footnote">nota</aside></body></html>' > "$z/epub/OEBPS/a.xhtml"
+    (cd "$z/docx" && zip -qX "$z/a.docx" '[Content_Types].xml' word/document.xml)
+    (cd "$z/odt" && zip -qX0 "$z/b.odt" mimetype && zip -qX "$z/b.odt" content.xml)
+    (cd "$z/epub" && zip -qX0 "$z/c.epub" mimetype && zip -qXr "$z/c.epub" META-INF OEBPS)
+    cp "$z"/a.docx "$z"/b.odt "$z"/c.epub corpus/zip_docs/
+    rm -rf "$z"
+fi
 # Shards: ingest the samples with the minga binary when one is at hand.
 minga=${MINGA:-$(command -v minga || true)}
 if [ -n "$minga" ] && [ -x "$minga" ]; then

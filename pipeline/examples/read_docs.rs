@@ -3,7 +3,7 @@
 //!     cargo run --release -p minga --example read_docs -- FILE...
 //!
 //! The format is detected from each file name (as `format = "auto"` does). Prints one line per
-//! file with `--verbose`, then totals: documents, skips by reason, input MB, text MB, MB/s.
+//! file with `--verbose` (and its text and `meta` with `--text`), then totals: documents, skips by reason, input MB, text MB, MB/s.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use minga::sources::detect::{detect_format, Format};
 use minga::sources::error::SourceError;
-use minga::sources::{jsonl, plain, tei, Body, SourceItem};
+use minga::sources::{eaf, epub, jsonl, office, plain, subtitles, tei, Body, SourceItem};
 
 fn plain_file(
     path: &Path,
@@ -23,11 +23,12 @@ fn plain_file(
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let verbose = args.iter().any(|a| a == "--verbose");
+    let show_text = args.iter().any(|a| a == "--text");
+    let verbose = show_text || args.iter().any(|a| a == "--verbose");
     let (mut docs, mut in_bytes, mut text_bytes) = (0u64, 0u64, 0u64);
     let mut skips: BTreeMap<String, u64> = BTreeMap::new();
     let start = Instant::now();
-    for arg in args.iter().filter(|a| *a != "--verbose") {
+    for arg in args.iter().filter(|a| !a.starts_with("--")) {
         let path = Path::new(arg);
         in_bytes += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let mut handle = |item: SourceItem| match item {
@@ -43,6 +44,9 @@ fn main() {
                         d.country,
                         t.len()
                     );
+                }
+                if show_text {
+                    println!("{t}\n{}\n", serde_json::Value::Object(d.meta.clone()));
                 }
             }
             SourceItem::NotDocument { .. } => {}
@@ -62,6 +66,19 @@ fn main() {
             Some(Format::Txt) => plain_file(path, plain::PlainKind::Txt, &mut handle),
             Some(Format::Md) => plain_file(path, plain::PlainKind::Md, &mut handle),
             Some(Format::Html) => plain_file(path, plain::PlainKind::Html, &mut handle),
+            Some(Format::Docx) => office::read_office(path, office::OfficeKind::Docx, 1 << 30)
+                .map(|v| v.into_iter().for_each(&mut handle)),
+            Some(Format::Odt) => office::read_office(path, office::OfficeKind::Odt, 1 << 30)
+                .map(|v| v.into_iter().for_each(&mut handle)),
+            Some(Format::Epub) => {
+                epub::read_epub(path, false, 1 << 30).map(|v| v.into_iter().for_each(&mut handle))
+            }
+            Some(Format::Srt) => subtitles::read_subtitles(path, subtitles::SubKind::Srt, 1 << 30)
+                .map(|v| v.into_iter().for_each(&mut handle)),
+            Some(Format::Vtt) => subtitles::read_subtitles(path, subtitles::SubKind::Vtt, 1 << 30)
+                .map(|v| v.into_iter().for_each(&mut handle)),
+            Some(Format::Eaf) => eaf::read_eaf(path, &eaf::EafOptions::default())
+                .map(|v| v.into_iter().for_each(&mut handle)),
             other => {
                 eprintln!("{arg}: not a document format minga reads here ({other:?})");
                 continue;

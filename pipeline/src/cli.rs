@@ -12,7 +12,7 @@ use crate::config::Format;
     version,
     about = "Build open LLM training data for Latin America: ingest, language ID, filters, dedup, tokenizer, export, audit.",
     long_about = "minga builds open LLM training data for Latin America.\n\n\
-        Stages: ingest (WARC, txt/md/html/jsonl, TEI) -> langid -> filter -> dedup -> tokenizer -> export,\n\
+        Stages: ingest (WARC, txt/md/html/jsonl, TEI, DOCX/ODT/EPUB, SRT/VTT, ELAN) -> langid -> filter -> dedup -> tokenizer -> export,\n\
         each writing Parquet shards, a rejected/ ledger and manifests under the workdir.\n\n\
         Start with:  minga run samples/pipeline.toml"
 )]

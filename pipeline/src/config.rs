@@ -127,6 +127,17 @@ pub struct SourceConfig {
     /// How the contributors ask to be credited; kept in each document's `meta` and on the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// ELAN `.eaf`: tiers whose annotations become the document text, matched by `TIER_ID` or
+    /// `LINGUISTIC_TYPE_REF` (case-insensitive); default: every tier without a parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eaf_tiers: Option<Vec<String>>,
+    /// ELAN `.eaf`: tiers (same matching) that become a second document per file, linked to
+    /// the first by `meta.translation_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eaf_translation_tiers: Option<Vec<String>>,
+    /// EPUB: one document per `book` (default) or per spine `chapter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epub_split: Option<EpubSplit>,
 }
 
 /// A use of a source's text that its contributors can allow (`[[source]] allowed_uses`).
@@ -150,6 +161,15 @@ impl Use {
     }
 }
 
+/// How an EPUB is cut into documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EpubSplit {
+    #[default]
+    Book,
+    Chapter,
+}
+
 /// Input format of a source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -162,6 +182,12 @@ pub enum Format {
     Html,
     Jsonl,
     Tei,
+    Docx,
+    Odt,
+    Epub,
+    Srt,
+    Vtt,
+    Eaf,
 }
 
 /// `[ingest]`: how input files are grouped into parts and what is too big to read.
@@ -277,6 +303,38 @@ part_size_mb = 1.5
         let again: PipelineConfig = toml::from_str(&toml::to_string(&cfg).unwrap()).unwrap();
         assert_eq!(again.sources, cfg.sources);
         assert_eq!(again.ingest, cfg.ingest);
+    }
+
+    #[test]
+    fn format_keys_round_trip_and_stay_out_of_old_digests() {
+        let text = r#"
+[[source]]
+name = "relatos"
+path = "eaf"
+format = "eaf"
+eaf_tiers = ["transcripcion", "tx@Rosa"]
+eaf_translation_tiers = ["traduccion"]
+[[source]]
+name = "libros"
+path = "epub"
+epub_split = "chapter"
+"#;
+        let cfg: PipelineConfig = toml::from_str(text).unwrap();
+        assert_eq!(cfg.sources[0].format, Format::Eaf);
+        assert_eq!(cfg.sources[1].epub_split, Some(EpubSplit::Chapter));
+        let again: PipelineConfig = toml::from_str(&toml::to_string(&cfg).unwrap()).unwrap();
+        assert_eq!(again.sources, cfg.sources);
+        assert!(toml::from_str::<PipelineConfig>(
+            "[[source]]\nname='a'\npath='x'\nepub_split='page'"
+        )
+        .is_err());
+        // Unset keys are not serialised: configs without them keep their ingest digest.
+        let plain = SourceConfig {
+            name: "a".into(),
+            path: "x".into(),
+            ..SourceConfig::default()
+        };
+        assert!(!serde_json::to_string(&plain).unwrap().contains("eaf"));
     }
 
     #[test]

@@ -390,3 +390,46 @@ fn a_corrupted_input_shard_is_an_error_not_an_abort() {
     assert_eq!(std::fs::read(&shard).unwrap(), original);
     verify(true);
 }
+
+#[test]
+fn partner_format_bombs_are_skipped_with_reasons() {
+    use zip::write::SimpleFileOptions;
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("formats");
+    std::fs::create_dir(&d).unwrap();
+    let deflated =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // A DOCX whose document.xml inflates to 300 MB of zeros (about 300 KB stored).
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("[Content_Types].xml", deflated).unwrap();
+    w.write_all(b"<Types/>").unwrap();
+    w.start_file("word/document.xml", deflated).unwrap();
+    let chunk = vec![b'0'; 1 << 20];
+    for _ in 0..300 {
+        w.write_all(&chunk).unwrap();
+    }
+    std::fs::write(d.join("bomba.docx"), w.finish().unwrap().into_inner()).unwrap();
+    // An EPUB listing 20,000 entries.
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..20_000 {
+        w.start_file(format!("OEBPS/{i}.xhtml"), SimpleFileOptions::default())
+            .unwrap();
+    }
+    std::fs::write(d.join("muchas.epub"), w.finish().unwrap().into_inner()).unwrap();
+    // An ELAN file nested 100,000 deep, a truncated ODT and binary bytes named .vtt.
+    let deep = format!("<ANNOTATION_DOCUMENT>{}", "<TIER>".repeat(100_000));
+    std::fs::write(d.join("honda.eaf"), deep).unwrap();
+    std::fs::write(d.join("cortado.odt"), b"PK\x03\x04\x14\x00\x00\x00").unwrap();
+    let binary: Vec<u8> = (0..50_000u32).map(|i| (i % 7) as u8).collect();
+    std::fs::write(d.join("ruido.vtt"), binary).unwrap();
+    let good = format!("1\n00:00:01,000 --> 00:00:05,000\n{GOOD}\n");
+    std::fs::write(d.join("bueno.srt"), good).unwrap();
+    ingest_bounded(t.path(), "formats");
+    assert_eq!(reason(t.path(), "ingest.record_too_large"), 1);
+    assert_eq!(reason(t.path(), "ingest.bad_zip"), 2);
+    assert_eq!(reason(t.path(), "ingest.xml_too_deep"), 1);
+    assert_eq!(reason(t.path(), "ingest.undecodable"), 1);
+    let docs = read_docs(&t.path().join("out"));
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0].text.contains("minga para limpiar"));
+}

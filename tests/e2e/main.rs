@@ -12,6 +12,7 @@ mod dedup_precision;
 mod disk_errors;
 mod export_groups;
 mod filter;
+mod formats;
 mod hostile;
 mod ingest;
 mod langid;

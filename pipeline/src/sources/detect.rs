@@ -19,17 +19,35 @@ pub enum Format {
     Html,
     /// TEI P5 XML (`<TEI>` or `<teiCorpus>`).
     Tei,
+    /// Office Open XML word-processing documents.
+    Docx,
+    /// OpenDocument text.
+    Odt,
+    /// EPUB 2/3 books.
+    Epub,
+    /// SubRip subtitles.
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
+    /// ELAN annotation documents.
+    Eaf,
 }
 
 impl Format {
     /// Every format, in the order the config documentation lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 12] = [
         Format::Warc,
         Format::Txt,
         Format::Md,
         Format::Html,
         Format::Jsonl,
         Format::Tei,
+        Format::Docx,
+        Format::Odt,
+        Format::Epub,
+        Format::Srt,
+        Format::Vtt,
+        Format::Eaf,
     ];
 
     /// The name used in configs and manifests.
@@ -41,6 +59,12 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Tei => "tei",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Epub => "epub",
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+            Format::Eaf => "eaf",
         }
     }
 
@@ -59,7 +83,8 @@ const SNIFF_BYTES: usize = 4096;
 /// `.warc`, `.warc.gz`, `.wet`, `.wet.gz` -> WARC; `.jsonl`, `.ndjson` (optionally `.gz`) -> jsonl;
 /// `.txt`, `.md`, `.markdown`, `.html`, `.htm`, `.xhtml`; `.tei` and `.xml` -> TEI when the first
 /// 4 KiB name a `<TEI` or `<teiCorpus` element. ARC files (`.arc`) are a different container
-/// than WARC and are not recognised. Anything else, or an `.xml` that cannot be read, is `None`.
+/// than WARC and are not recognised. `.docx`, `.odt`, `.epub`, `.srt`, `.vtt`, `.eaf` by name;
+/// other names (and `.xml` without TEI) by content ([`super::sniff`]). Anything else is `None`.
 pub fn detect_format(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
     let stem = name.strip_suffix(".gz").unwrap_or(&name);
@@ -72,9 +97,28 @@ pub fn detect_format(path: &Path) -> Option<Format> {
         "md" | "markdown" => Some(Format::Md),
         "html" | "htm" | "xhtml" => Some(Format::Html),
         "tei" => Some(Format::Tei),
+        "docx" => Some(Format::Docx),
+        "odt" => Some(Format::Odt),
+        "epub" => Some(Format::Epub),
+        "srt" => Some(Format::Srt),
+        "vtt" => Some(Format::Vtt),
+        "eaf" => Some(Format::Eaf),
         "xml" if sniff_tei(path) => Some(Format::Tei),
-        _ => None,
+        _ => sniffed(path),
     }
+}
+
+/// A format told by content ([`super::sniff`]) for files the extension does not settle.
+fn sniffed(path: &Path) -> Option<Format> {
+    use super::sniff::Sniffed;
+    Some(match super::sniff::sniff_file(path)? {
+        Sniffed::Docx => Format::Docx,
+        Sniffed::Odt => Format::Odt,
+        Sniffed::Epub => Format::Epub,
+        Sniffed::Srt => Format::Srt,
+        Sniffed::Vtt => Format::Vtt,
+        Sniffed::Eaf => Format::Eaf,
+    })
 }
 
 /// True when the first bytes of the file contain a TEI root element.

@@ -1,4 +1,5 @@
-//! Source readers: turn stored files (WARC, TEI, jsonl, txt, md, html) into [`SourceItem`]s.
+//! Source readers: turn stored files (WARC, TEI, jsonl, txt, md, html, DOCX, ODT, EPUB, SRT,
+//! WebVTT, ELAN) into [`SourceItem`]s.
 //!
 //! A reader never panics and never stops on bad input: a record it cannot use becomes a
 //! [`SourceItem::Skip`] with an `ingest.<why>` reason, and reading goes on with the next record.
@@ -6,16 +7,25 @@
 
 pub mod detect;
 pub mod doc_decode;
+pub mod eaf;
+mod eaf_doc;
+pub mod epub;
 pub mod error;
 pub mod jsonl;
 pub mod markdown;
+pub mod office;
+mod office_text;
 pub mod plain;
 pub mod reason;
 pub mod remote;
+pub mod sniff;
+mod subtitle_text;
+pub mod subtitles;
 pub mod tei;
 pub mod tei_header;
 mod tei_text;
 pub mod xml_entities;
+pub mod zipped;
 
 use serde_json::{Map, Value};
 

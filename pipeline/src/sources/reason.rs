@@ -18,6 +18,8 @@ pub enum SkipReason {
     BadJson,
     /// XML that does not parse.
     BadXml,
+    /// A zip container (DOCX, ODT, EPUB) that does not open: corrupt, encrypted, too many entries.
+    BadZip,
     /// A payload that is not text (images, PDFs, archives ...).
     BinaryPayload,
     /// A record with no payload.
@@ -30,8 +32,12 @@ pub enum SkipReason {
     HttpStatus,
     /// The file could not be read past this point.
     IoError,
+    /// A container without a part the format requires (`word/document.xml`, the EPUB package).
+    MissingPart,
     /// A record whose text field or body is empty, only whitespace or markup.
     NoText,
+    /// XML without an ELAN `<ANNOTATION_DOCUMENT>` root.
+    NotEaf,
     /// XML without a TEI root.
     NotTei,
     /// A read error that ended the file.
@@ -58,7 +64,7 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// Every reason, in ledger-name order.
-    pub const ALL: [SkipReason; 25] = [
+    pub const ALL: [SkipReason; 28] = [
         SkipReason::BadContentEncoding,
         SkipReason::BadContentLength,
         SkipReason::BadGzip,
@@ -66,13 +72,16 @@ impl SkipReason {
         SkipReason::BadHttp,
         SkipReason::BadJson,
         SkipReason::BadXml,
+        SkipReason::BadZip,
         SkipReason::BinaryPayload,
         SkipReason::EmptyPayload,
         SkipReason::EmptyText,
         SkipReason::Garbage,
         SkipReason::HttpStatus,
         SkipReason::IoError,
+        SkipReason::MissingPart,
         SkipReason::NoText,
+        SkipReason::NotEaf,
         SkipReason::NotTei,
         SkipReason::ReadError,
         SkipReason::RecordTooLarge,
@@ -96,13 +105,16 @@ impl SkipReason {
             SkipReason::BadHttp => "ingest.bad_http",
             SkipReason::BadJson => "ingest.bad_json",
             SkipReason::BadXml => "ingest.bad_xml",
+            SkipReason::BadZip => "ingest.bad_zip",
             SkipReason::BinaryPayload => "ingest.binary_payload",
             SkipReason::EmptyPayload => "ingest.empty_payload",
             SkipReason::EmptyText => "ingest.empty_text",
             SkipReason::Garbage => "ingest.garbage",
             SkipReason::HttpStatus => "ingest.http_status",
             SkipReason::IoError => "ingest.io_error",
+            SkipReason::MissingPart => "ingest.missing_part",
             SkipReason::NoText => "ingest.no_text",
+            SkipReason::NotEaf => "ingest.not_eaf",
             SkipReason::NotTei => "ingest.not_tei",
             SkipReason::ReadError => "ingest.read_error",
             SkipReason::RecordTooLarge => "ingest.record_too_large",

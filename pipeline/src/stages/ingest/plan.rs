@@ -105,19 +105,37 @@ pub fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-/// The format of a file by its name, for `format = "auto"`; `None` = not an input we read.
+/// The format of a file for `format = "auto"`; `None` = not an input we read. Known extensions
+/// decide (`.xml` is TEI unless its first bytes name an ELAN `<ANNOTATION_DOCUMENT>`); other
+/// names are told by content: zip `mimetype`/`[Content_Types].xml`, `WEBVTT`, SRT timing lines.
 pub fn detect_format(path: &Path) -> Option<Format> {
+    use crate::sources::sniff::{sniff_file, Sniffed};
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let ext = name.rsplit('.').next()?;
+    let sniffed = |s: Sniffed| match s {
+        Sniffed::Docx => Format::Docx,
+        Sniffed::Odt => Format::Odt,
+        Sniffed::Epub => Format::Epub,
+        Sniffed::Srt => Format::Srt,
+        Sniffed::Vtt => Format::Vtt,
+        Sniffed::Eaf => Format::Eaf,
+    };
     Some(match ext {
         "warc" | "arc" | "wet" => Format::Warc,
         "jsonl" | "ndjson" => Format::Jsonl,
         "txt" | "text" => Format::Txt,
         "md" | "markdown" => Format::Md,
         "html" | "htm" | "xhtml" => Format::Html,
+        "xml" if sniff_file(path) == Some(Sniffed::Eaf) => Format::Eaf,
         "xml" | "tei" => Format::Tei,
-        _ => return None,
+        "docx" => Format::Docx,
+        "odt" => Format::Odt,
+        "epub" => Format::Epub,
+        "srt" => Format::Srt,
+        "vtt" | "webvtt" => Format::Vtt,
+        "eaf" => Format::Eaf,
+        _ => sniffed(sniff_file(path)?),
     })
 }
 

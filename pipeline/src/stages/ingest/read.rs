@@ -3,8 +3,9 @@
 use anyhow::Result;
 
 use super::plan::PlanItem;
+use crate::config::EpubSplit;
 use crate::config::{Format, SourceConfig};
-use crate::sources::{jsonl, plain, tei, warc, SourceItem};
+use crate::sources::{eaf, epub, jsonl, office, plain, subtitles, tei, warc, SourceItem};
 
 /// Readers' size limits, from `[ingest]`.
 pub struct ReadLimits {
@@ -80,6 +81,34 @@ pub fn open(
             plain::read_plain(&item.path, plain::PlainKind::Html, limits.max_record_bytes)?
                 .into_iter(),
         ),
+        Format::Srt | Format::Vtt => {
+            let kind = match item.format {
+                Format::Srt => subtitles::SubKind::Srt,
+                _ => subtitles::SubKind::Vtt,
+            };
+            Box::new(
+                subtitles::read_subtitles(&item.path, kind, limits.max_record_bytes)?.into_iter(),
+            )
+        }
+        Format::Docx | Format::Odt => {
+            let kind = match item.format {
+                Format::Docx => office::OfficeKind::Docx,
+                _ => office::OfficeKind::Odt,
+            };
+            Box::new(office::read_office(&item.path, kind, limits.max_record_bytes)?.into_iter())
+        }
+        Format::Epub => {
+            let per_chapter = source.epub_split == Some(EpubSplit::Chapter);
+            Box::new(epub::read_epub(&item.path, per_chapter, limits.max_record_bytes)?.into_iter())
+        }
+        Format::Eaf => {
+            let opts = eaf::EafOptions {
+                max_bytes: limits.max_record_bytes,
+                tiers: source.eaf_tiers.clone(),
+                translation_tiers: source.eaf_translation_tiers.clone().unwrap_or_default(),
+            };
+            Box::new(eaf::read_eaf(&item.path, &opts)?.into_iter())
+        }
         Format::Auto => anyhow::bail!("{}: format not resolved", item.path.display()),
     })
 }
