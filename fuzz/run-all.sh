@@ -11,7 +11,7 @@ JOBS=${JOBS:-2}
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
 export RUSTC_BOOTSTRAP=1
-TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export langid_detect zip_docs subtitles eaf_reader"}
+TARGETS=${TARGETS:-"warc_reader http_response tei_reader jsonl_reader shard_reader html_extract pii_scan tokenizer_export langid_detect zip_docs subtitles eaf_reader pdf_reader"}
 
 seed() { # seed TARGET FILES...
     local t=$1; shift
@@ -66,6 +66,8 @@ if command -v zip >/dev/null; then
     cp "$z"/a.docx "$z"/b.odt "$z"/c.epub corpus/zip_docs/
     rm -rf "$z"
 fi
+# PDFs: the small ones of the PDF benchmark corpus, when bench/pdf-bench.sh has made it.
+seed pdf_reader $(find "$root/bench/out/pdf" -name '*.pdf' -size -200k 2>/dev/null | head -20)
 # Shards: ingest the samples with the minga binary when one is at hand.
 minga=${MINGA:-$(command -v minga || true)}
 if [ -n "$minga" ] && [ -x "$minga" ]; then

@@ -9,17 +9,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use minga::sources::detect::{detect_format, Format};
-use minga::sources::error::SourceError;
-use minga::sources::{eaf, epub, jsonl, office, plain, subtitles, tei, Body, SourceItem};
-
-fn plain_file(
-    path: &Path,
-    kind: plain::PlainKind,
-    handle: &mut dyn FnMut(SourceItem),
-) -> Result<(), SourceError> {
-    plain::read_plain(path, kind, 1 << 30).map(|v| v.into_iter().for_each(handle))
-}
+use minga::config::SourceConfig;
+use minga::sources::{Body, SourceItem};
+use minga::stages::ingest::plan::{detect_format, PlanItem};
+use minga::stages::ingest::read::{self, ReadLimits};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,33 +50,24 @@ fn main() {
                 *skips.entry(s.reason.to_string()).or_default() += 1;
             }
         };
-        let kind = match detect_format(path) {
-            Some(Format::Tei) => tei::read_tei(path, &tei::TeiOptions::default())
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            // Streamed item by item: a jsonl file is never held in memory.
-            Some(Format::Jsonl) => jsonl::read_jsonl(path, None, &Default::default())
-                .and_then(|mut iter| iter.try_for_each(|item| item.map(&mut handle))),
-            Some(Format::Txt) => plain_file(path, plain::PlainKind::Txt, &mut handle),
-            Some(Format::Md) => plain_file(path, plain::PlainKind::Md, &mut handle),
-            Some(Format::Html) => plain_file(path, plain::PlainKind::Html, &mut handle),
-            Some(Format::Docx) => office::read_office(path, office::OfficeKind::Docx, 1 << 30)
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            Some(Format::Odt) => office::read_office(path, office::OfficeKind::Odt, 1 << 30)
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            Some(Format::Epub) => {
-                epub::read_epub(path, false, 1 << 30).map(|v| v.into_iter().for_each(&mut handle))
-            }
-            Some(Format::Srt) => subtitles::read_subtitles(path, subtitles::SubKind::Srt, 1 << 30)
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            Some(Format::Vtt) => subtitles::read_subtitles(path, subtitles::SubKind::Vtt, 1 << 30)
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            Some(Format::Eaf) => eaf::read_eaf(path, &eaf::EafOptions::default())
-                .map(|v| v.into_iter().for_each(&mut handle)),
-            other => {
-                eprintln!("{arg}: not a document format minga reads here ({other:?})");
-                continue;
-            }
+        let Some(format) = detect_format(path) else {
+            eprintln!("{arg}: not a document format minga reads");
+            continue;
         };
+        // The readers ingest uses, with its defaults (WARC files are read whole).
+        let item = PlanItem {
+            source: 0,
+            path: path.to_path_buf(),
+            rel: arg.clone(),
+            size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            range: None,
+            format,
+        };
+        let limits = ReadLimits {
+            max_record_bytes: 1 << 30,
+        };
+        let kind = read::open(&item, &SourceConfig::default(), &limits)
+            .map(|items| items.for_each(&mut handle));
         if let Err(e) = kind {
             eprintln!("{e}");
         }

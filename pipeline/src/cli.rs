@@ -12,7 +12,7 @@ use crate::config::Format;
     version,
     about = "Build open LLM training data for Latin America: ingest, language ID, filters, dedup, tokenizer, export, audit.",
     long_about = "minga builds open LLM training data for Latin America.\n\n\
-        Stages: ingest (WARC, txt/md/html/jsonl, TEI, DOCX/ODT/EPUB, SRT/VTT, ELAN) -> langid -> filter -> dedup -> tokenizer -> export,\n\
+        Stages: ingest (WARC, txt/md/html/jsonl, TEI, PDF, DOCX/ODT/EPUB, SRT/VTT, ELAN) -> langid -> filter -> dedup -> tokenizer -> export,\n\
         each writing Parquet shards, a rejected/ ledger and manifests under the workdir.\n\n\
         Start with:  minga run samples/pipeline.toml"
 )]
@@ -30,7 +30,7 @@ pub enum Command {
     Run(RunArgs),
     /// Read WARC files and document collections into document shards.
     Ingest(IngestArgs),
-    /// Print the main text of HTML files (what ingest keeps of a page).
+    /// Print the main text of HTML and PDF files (what ingest keeps of a page or a PDF).
     Extract(ExtractArgs),
     /// Language identification: the stage (--in/--out), `train` a model, `detect` lines on stdin.
     Langid(LangidArgs),
@@ -132,7 +132,7 @@ pub struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// HTML files; without any, paths are read from stdin, one per line.
+    /// HTML or PDF files; without any, paths are read from stdin, one per line.
     pub files: Vec<PathBuf>,
     /// Print one {"file": ..., "text": ...} JSON object per line instead of plain text.
     #[arg(long)]

@@ -188,6 +188,8 @@ pub enum Format {
     Srt,
     Vtt,
     Eaf,
+    /// PDF with a text layer (one document per file).
+    Pdf,
 }
 
 /// `[ingest]`: how input files are grouped into parts and what is too big to read.

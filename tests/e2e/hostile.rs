@@ -433,3 +433,27 @@ fn partner_format_bombs_are_skipped_with_reasons() {
     assert_eq!(docs.len(), 1);
     assert!(docs[0].text.contains("minga para limpiar"));
 }
+
+#[test]
+fn pdf_flate_bomb_is_skipped_within_the_memory_bound() {
+    use crate::pdf::build::PdfBuilder;
+    use flate2::write::ZlibEncoder;
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("pdfs");
+    std::fs::create_dir(&d).unwrap();
+    // A page whose 1 MB FlateDecode content stream inflates to 1 GiB of spaces.
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..1024 {
+        z.write_all(&chunk).unwrap();
+    }
+    let mut b = PdfBuilder::new();
+    b.encoded_page(&z.finish().unwrap(), "FlateDecode");
+    std::fs::write(d.join("bomba.pdf"), b.to_bytes()).unwrap();
+    std::fs::write(d.join("bueno.pdf"), crate::pdf::report()).unwrap();
+    ingest_bounded(t.path(), "pdfs");
+    assert_eq!(reason(t.path(), "ingest.record_too_large"), 1);
+    let docs = read_docs(&t.path().join("out"));
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0].text.contains("minga para limpiar"));
+}

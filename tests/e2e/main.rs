@@ -16,6 +16,7 @@ mod formats;
 mod hostile;
 mod ingest;
 mod langid;
+mod pdf;
 mod remote;
 mod slurm;
 mod stage_contract;

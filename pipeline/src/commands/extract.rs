@@ -1,4 +1,4 @@
-//! `minga extract`: the main text of HTML files, as ingest would keep it.
+//! `minga extract`: the main text of HTML and PDF files, as ingest would keep it.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -32,12 +32,22 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
                 continue;
             }
         };
-        let html = match crate::sources::charset::decode(&bytes, None, true, None) {
-            Ok(d) => d.text,
-            Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+        let text = if is_pdf(f, &bytes) {
+            match pdf_text(&bytes) {
+                Ok(t) => t,
+                Err(why) => {
+                    eprintln!("warning: {}: skipped: {why}", f.display());
+                    continue;
+                }
+            }
+        } else {
+            let html = match crate::sources::charset::decode(&bytes, None, true, None) {
+                Ok(d) => d.text,
+                Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+            };
+            minga_filters::extract::extract(&html).text
         };
-        let e = minga_filters::extract::extract(&html);
-        let text = crate::stages::ingest::convert::normalise_text(&e.text);
+        let text = crate::stages::ingest::convert::normalise_text(&text);
         if args.jsonl {
             let line = serde_json::json!({ "file": f.to_string_lossy(), "text": text });
             writeln!(out, "{line}")?;
@@ -50,4 +60,24 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
         anyhow::bail!("{failed} of {} files could not be read", files.len());
     }
     Ok(())
+}
+
+/// A `.pdf` name or a `%PDF-` header.
+fn is_pdf(path: &std::path::Path, bytes: &[u8]) -> bool {
+    let by_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    by_name || bytes.starts_with(b"%PDF-")
+}
+
+/// The text ingest keeps of a PDF, or the skip reason and detail.
+fn pdf_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    use crate::sources::{pdf, Body, SourceItem};
+    match pdf::read_pdf_bytes(bytes, &pdf::PdfOptions::default()) {
+        SourceItem::Doc(d) => match d.body {
+            Body::Text(t) | Body::Html(t) => Ok(t),
+        },
+        SourceItem::Skip(s) => Err(format!("{}: {}", s.reason, s.detail)),
+        SourceItem::NotDocument { kind, .. } => Err(kind),
+    }
 }

@@ -1,11 +1,10 @@
-//! Source readers: turn stored files (WARC, TEI, jsonl, txt, md, html, DOCX, ODT, EPUB, SRT,
-//! WebVTT, ELAN) into [`SourceItem`]s.
+//! Source readers: turn stored files (WARC, TEI, jsonl, txt, md, html, PDF, DOCX, ODT, EPUB,
+//! SRT, WebVTT, ELAN) into [`SourceItem`]s.
 //!
 //! A reader never panics and never stops on bad input: a record it cannot use becomes a
 //! [`SourceItem::Skip`] with an `ingest.<why>` reason, and reading goes on with the next record.
 //! Ingest turns [`SourceDoc`]s into rows of the document schema (ids, NFC text, source config).
 
-pub mod detect;
 pub mod doc_decode;
 pub mod eaf;
 mod eaf_doc;
@@ -15,6 +14,7 @@ pub mod jsonl;
 pub mod markdown;
 pub mod office;
 mod office_text;
+pub mod pdf;
 pub mod plain;
 pub mod reason;
 pub mod remote;
@@ -101,7 +101,7 @@ pub struct SourceDoc {
     pub record_id: Option<String>,
     pub date: Option<String>,
     pub payload_digest: Option<String>,
-    /// `warc/html`, `warc/text`, `txt`, `md`, `html`, `jsonl` or `tei`.
+    /// `warc/html`, `warc/text`, `txt`, `md`, `html`, `jsonl`, `tei` or `pdf`.
     pub content_type: &'static str,
     pub title: Option<String>,
     pub body: Body,

@@ -16,6 +16,8 @@ pub enum SkipReason {
     BadHttp,
     /// A jsonl line that is not a JSON object.
     BadJson,
+    /// A PDF that does not parse (no header, broken objects or page tree).
+    BadPdf,
     /// XML that does not parse.
     BadXml,
     /// A zip container (DOCX, ODT, EPUB) that does not open: corrupt, encrypted, too many entries.
@@ -26,6 +28,8 @@ pub enum SkipReason {
     EmptyPayload,
     /// No text left after extraction and normalisation.
     EmptyText,
+    /// An encrypted PDF that the empty user password does not open.
+    Encrypted,
     /// Bytes between records that are not a record.
     Garbage,
     /// An HTTP status other than 2xx.
@@ -38,6 +42,8 @@ pub enum SkipReason {
     NoText,
     /// XML without an ELAN `<ANNOTATION_DOCUMENT>` root.
     NotEaf,
+    /// A PDF that draws no text (a scan or images only): to be sent to OCR.
+    NoTextLayer,
     /// XML without a TEI root.
     NotTei,
     /// A read error that ended the file.
@@ -64,23 +70,26 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// Every reason, in ledger-name order.
-    pub const ALL: [SkipReason; 28] = [
+    pub const ALL: [SkipReason; 31] = [
         SkipReason::BadContentEncoding,
         SkipReason::BadContentLength,
         SkipReason::BadGzip,
         SkipReason::BadHeader,
         SkipReason::BadHttp,
         SkipReason::BadJson,
+        SkipReason::BadPdf,
         SkipReason::BadXml,
         SkipReason::BadZip,
         SkipReason::BinaryPayload,
         SkipReason::EmptyPayload,
         SkipReason::EmptyText,
+        SkipReason::Encrypted,
         SkipReason::Garbage,
         SkipReason::HttpStatus,
         SkipReason::IoError,
         SkipReason::MissingPart,
         SkipReason::NoText,
+        SkipReason::NoTextLayer,
         SkipReason::NotEaf,
         SkipReason::NotTei,
         SkipReason::ReadError,
@@ -104,17 +113,20 @@ impl SkipReason {
             SkipReason::BadHeader => "ingest.bad_header",
             SkipReason::BadHttp => "ingest.bad_http",
             SkipReason::BadJson => "ingest.bad_json",
+            SkipReason::BadPdf => "ingest.bad_pdf",
             SkipReason::BadXml => "ingest.bad_xml",
             SkipReason::BadZip => "ingest.bad_zip",
             SkipReason::BinaryPayload => "ingest.binary_payload",
             SkipReason::EmptyPayload => "ingest.empty_payload",
             SkipReason::EmptyText => "ingest.empty_text",
+            SkipReason::Encrypted => "ingest.encrypted",
             SkipReason::Garbage => "ingest.garbage",
             SkipReason::HttpStatus => "ingest.http_status",
             SkipReason::IoError => "ingest.io_error",
             SkipReason::MissingPart => "ingest.missing_part",
             SkipReason::NoText => "ingest.no_text",
             SkipReason::NotEaf => "ingest.not_eaf",
+            SkipReason::NoTextLayer => "ingest.no_text_layer",
             SkipReason::NotTei => "ingest.not_tei",
             SkipReason::ReadError => "ingest.read_error",
             SkipReason::RecordTooLarge => "ingest.record_too_large",

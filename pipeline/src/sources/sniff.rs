@@ -21,6 +21,7 @@ pub enum Sniffed {
     Srt,
     Vtt,
     Eaf,
+    Pdf,
 }
 
 /// The first bytes of `path` (fewer when the file is shorter; none when it cannot be read).
@@ -42,6 +43,10 @@ pub fn sniff_file(path: &Path) -> Option<Sniffed> {
 pub fn sniff(head: &[u8]) -> Option<Sniffed> {
     if head.starts_with(b"PK\x03\x04") {
         return sniff_zip(head);
+    }
+    // PDF allows junk before the header: `%PDF-` anywhere in the first KiB.
+    if memchr::memmem::find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+        return Some(Sniffed::Pdf);
     }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     if text.starts_with(b"WEBVTT")

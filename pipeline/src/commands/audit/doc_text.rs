@@ -28,6 +28,9 @@ pub fn render(t: &DocTrail) -> String {
             }
         }
         let _ = writeln!(s, "  content_type {}", o.content_type);
+        if let Some(pages) = page_ranges(&o.meta) {
+            let _ = writeln!(s, "  pages        {pages}");
+        }
         let na = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let _ = writeln!(s, "  licence      {}", na(&o.licence));
         let _ = writeln!(s, "  consent      {}", na(&o.consent));
@@ -43,7 +46,15 @@ pub fn render(t: &DocTrail) -> String {
             let spans: Vec<String> = e
                 .lang_spans
                 .iter()
-                .map(|sp| format!("{}..{} {} {:.2}", sp.start, sp.end, sp.lang, sp.score))
+                .map(|sp| {
+                    let page = t
+                        .origin
+                        .as_ref()
+                        .and_then(|o| crate::sources::pdf::page_at(&o.meta, sp.start as usize))
+                        .map(|p| format!(" (page {p})"))
+                        .unwrap_or_default();
+                    format!("{}..{} {} {:.2}{page}", sp.start, sp.end, sp.lang, sp.score)
+                })
                 .collect();
             let _ = writeln!(s, "    spans {}", spans.join(", "));
         }
@@ -103,4 +114,25 @@ pub fn render(t: &DocTrail) -> String {
         None => {}
     }
     s
+}
+
+/// `page 1: bytes 0..1834, page 2: ...` from a PDF's `meta.pages` (the first 20 pages).
+fn page_ranges(meta: &serde_json::Value) -> Option<String> {
+    let pages = meta.get("pages")?.as_array()?;
+    let mut parts: Vec<String> = pages
+        .iter()
+        .take(20)
+        .filter_map(|p| {
+            Some(format!(
+                "page {}: bytes {}..{}",
+                p.get("page")?.as_u64()?,
+                p.get("start")?.as_u64()?,
+                p.get("end")?.as_u64()?
+            ))
+        })
+        .collect();
+    if pages.len() > 20 {
+        parts.push(format!("... {} pages in all", pages.len()));
+    }
+    Some(parts.join(", "))
 }

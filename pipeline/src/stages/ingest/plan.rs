@@ -120,6 +120,7 @@ pub fn detect_format(path: &Path) -> Option<Format> {
         Sniffed::Srt => Format::Srt,
         Sniffed::Vtt => Format::Vtt,
         Sniffed::Eaf => Format::Eaf,
+        Sniffed::Pdf => Format::Pdf,
     };
     Some(match ext {
         "warc" | "arc" | "wet" => Format::Warc,
@@ -129,6 +130,7 @@ pub fn detect_format(path: &Path) -> Option<Format> {
         "html" | "htm" | "xhtml" => Format::Html,
         "xml" if sniff_file(path) == Some(Sniffed::Eaf) => Format::Eaf,
         "xml" | "tei" => Format::Tei,
+        "pdf" => Format::Pdf,
         "docx" => Format::Docx,
         "odt" => Format::Odt,
         "epub" => Format::Epub,

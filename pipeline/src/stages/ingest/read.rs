@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::plan::PlanItem;
 use crate::config::EpubSplit;
 use crate::config::{Format, SourceConfig};
-use crate::sources::{eaf, epub, jsonl, office, plain, subtitles, tei, warc, SourceItem};
+use crate::sources::{eaf, epub, jsonl, office, pdf, plain, subtitles, tei, warc, SourceItem};
 
 /// Readers' size limits, from `[ingest]`.
 pub struct ReadLimits {
@@ -108,6 +108,13 @@ pub fn open(
                 translation_tiers: source.eaf_translation_tiers.clone().unwrap_or_default(),
             };
             Box::new(eaf::read_eaf(&item.path, &opts)?.into_iter())
+        }
+        Format::Pdf => {
+            let opts = pdf::PdfOptions {
+                max_bytes: limits.max_record_bytes,
+                ..Default::default()
+            };
+            Box::new(pdf::read_pdf(&item.path, &opts)?.into_iter())
         }
         Format::Auto => anyhow::bail!("{}: format not resolved", item.path.display()),
     })
