@@ -262,6 +262,7 @@ fn small_tables(s: &mut String, st: &Stats) {
         &rows,
     ));
     consent_by_lang_section(s, st);
+    takedowns(s, st);
 }
 
 /// Per language, how much text comes with which consent: the share of each language's words, so
@@ -332,7 +333,6 @@ fn mixture(s: &mut String, st: &Stats) {
         ],
         &rows,
     ));
-    takedowns(s, st);
 }
 
 /// The takedown requests carried out on the workdir (`minga takedown`, docs/consent.md).

@@ -173,10 +173,12 @@ fn emptied_part(paths: &PartPaths, stage: &str) -> Result<()> {
     if own == cols {
         return Ok(());
     }
-    ShardWriter::documents(&paths.shard, &own)?.finish()?;
+    // The ledger first: a kill between the two leaves the shard with the old columns, so a rerun
+    // comes here again (the shard's columns are what it checks) and writes both.
     if paths.ledger.exists() {
         ShardWriter::ledger(&paths.ledger, &own, stage)?.finish()?;
     }
+    ShardWriter::documents(&paths.shard, &own)?.finish()?;
     Ok(())
 }
 
