@@ -181,20 +181,54 @@ fn lang_source_groups_and_a_change_of_grouping_leaves_no_stale_dataset() {
     );
 }
 
-/// `.venv/bin/python` with transformers, or a skip message.
-fn transformers_python() -> Option<PathBuf> {
+/// `.venv/bin/python` when it imports `module`, or a skip message naming the setup flag.
+fn venv_python_with(module: &str, setup: &str) -> Option<PathBuf> {
     let p = repo().join(".venv/bin/python");
     let ok = p.exists()
         && std::process::Command::new(&p)
-            .args(["-c", "import transformers"])
+            .args(["-c", &format!("import {module}")])
+            .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
     if !ok {
         eprintln!(
-            "skipping: .venv/bin/python with transformers not found (bench/setup-venv.sh --ci)"
+            "skipping: .venv/bin/python with {module} not found (bench/setup-venv.sh {setup})"
         );
     }
     ok.then_some(p)
+}
+
+fn transformers_python() -> Option<PathBuf> {
+    venv_python_with("transformers", "--ci")
+}
+
+/// Megatron-Core itself reads the run's export: its IndexedDataset gives every document of each
+/// language dataset as the release's ids + EOD, and BlendedMegatronDatasetBuilder builds a
+/// blended GPTDataset from blend.json with the blend's shares (bench/megatron_check.py, which
+/// exits non-zero on any mismatch). Needs PyTorch (~5 GB), so it runs where
+/// `bench/setup-venv.sh --megatron` was run and skips elsewhere.
+#[test]
+fn megatron_core_builds_the_blended_dataset_from_the_run_export() {
+    let Some(python) = venv_python_with("megatron.core", "--megatron") else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let cfg = config(t.path(), GROUPED);
+    run(t.path(), &cfg, "w", &[], &[]);
+    let out = std::process::Command::new(python)
+        .args(["-W", "ignore"])
+        .arg(repo().join("bench/megatron_check.py"))
+        .arg("--workdir")
+        .arg(t.path().join("w"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{text}");
 }
 
 const ENCODE: &str = r#"

@@ -3,6 +3,7 @@
 pub mod dedup;
 pub mod export;
 pub mod export_blend;
+pub mod export_files;
 pub mod filter;
 pub mod ingest;
 pub mod langid;
