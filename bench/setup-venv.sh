@@ -5,8 +5,9 @@
 #   bench/setup-venv.sh --ci    only what the test suite needs (HF tokenizers, for id identity;
 #                               transformers and jinja2, to load the release bundle)
 #   bench/setup-venv.sh --megatron  the CI tools plus Megatron-Core and PyTorch (PyPI's torch is the
-#                               CUDA build: about 5 GB with its nvidia-* libraries, 5 min to
-#                               install; used by bench/megatron-check.sh, not by the test suite)
+#                               CUDA build: about 5 GB with its nvidia-* libraries, 2-5 min to
+#                               install; used by bench/megatron-check.sh and by the e2e Megatron
+#                               test, which .ci/run installs it for when the disk has 30 GB free)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}

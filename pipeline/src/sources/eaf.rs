@@ -72,13 +72,8 @@ pub struct Eaf {
 /// `ingest.xml_too_deep`, `ingest.record_too_large`, `ingest.no_text`); I/O failures are errors.
 pub fn read_eaf(path: &Path, opts: &EafOptions) -> Result<Vec<SourceItem>, SourceError> {
     let io = |e| SourceError::io(path, e);
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size == 0 {
-        return Ok(Vec::new());
-    }
-    if size > opts.max_bytes {
-        let detail = format!("{size} bytes, over the {} byte limit", opts.max_bytes);
-        return Ok(vec![skip(0, SkipReason::RecordTooLarge, detail)]);
+    if let Some(items) = super::size_gate(path, opts.max_bytes)? {
+        return Ok(items);
     }
     let bytes = std::fs::read(path).map_err(io)?;
     Ok(eaf_items(&bytes, opts))

@@ -81,6 +81,26 @@ pub(crate) fn skip(offset: u64, reason: SkipReason, detail: String) -> SourceIte
     })
 }
 
+/// What a reader of whole files does with a file before reading it: an empty file gives no items,
+/// a file over `max_bytes` gives one `ingest.record_too_large` skip (without reading it).
+/// `Ok(None)`: read on; `Ok(Some(items))`: the file's items. I/O failures are errors.
+pub(crate) fn size_gate(
+    path: &std::path::Path,
+    max_bytes: u64,
+) -> Result<Option<Vec<SourceItem>>, error::SourceError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| error::SourceError::io(path, e))?
+        .len();
+    if size == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    if size > max_bytes {
+        let detail = format!("{size} bytes, over the {max_bytes} byte limit");
+        return Ok(Some(vec![skip(0, SkipReason::RecordTooLarge, detail)]));
+    }
+    Ok(None)
+}
+
 /// The body of a document before text extraction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {

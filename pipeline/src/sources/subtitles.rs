@@ -67,13 +67,8 @@ pub fn read_subtitles(
     max_bytes: u64,
 ) -> Result<Vec<SourceItem>, SourceError> {
     let io = |e| SourceError::io(path, e);
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size == 0 {
-        return Ok(Vec::new());
-    }
-    if size > max_bytes {
-        let detail = format!("{size} bytes, over the {max_bytes} byte limit");
-        return Ok(vec![skip(0, SkipReason::RecordTooLarge, detail)]);
+    if let Some(items) = super::size_gate(path, max_bytes)? {
+        return Ok(items);
     }
     let bytes = std::fs::read(path).map_err(io)?;
     Ok(vec![subtitle_document(&bytes, kind)])

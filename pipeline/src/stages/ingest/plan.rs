@@ -109,26 +109,17 @@ pub fn rel_path(root: &Path, p: &Path) -> String {
 /// decide (`.xml` is TEI unless its first bytes name an ELAN `<ANNOTATION_DOCUMENT>`); other
 /// names are told by content: zip `mimetype`/`[Content_Types].xml`, `WEBVTT`, SRT timing lines.
 pub fn detect_format(path: &Path) -> Option<Format> {
-    use crate::sources::sniff::{sniff_file, Sniffed};
+    use crate::sources::sniff::sniff_file;
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let ext = name.rsplit('.').next()?;
-    let sniffed = |s: Sniffed| match s {
-        Sniffed::Docx => Format::Docx,
-        Sniffed::Odt => Format::Odt,
-        Sniffed::Epub => Format::Epub,
-        Sniffed::Srt => Format::Srt,
-        Sniffed::Vtt => Format::Vtt,
-        Sniffed::Eaf => Format::Eaf,
-        Sniffed::Pdf => Format::Pdf,
-    };
     Some(match ext {
         "warc" | "arc" | "wet" => Format::Warc,
         "jsonl" | "ndjson" => Format::Jsonl,
         "txt" | "text" => Format::Txt,
         "md" | "markdown" => Format::Md,
         "html" | "htm" | "xhtml" => Format::Html,
-        "xml" if sniff_file(path) == Some(Sniffed::Eaf) => Format::Eaf,
+        "xml" if sniff_file(path) == Some(Format::Eaf) => Format::Eaf,
         "xml" | "tei" => Format::Tei,
         "pdf" => Format::Pdf,
         "docx" => Format::Docx,
@@ -137,7 +128,7 @@ pub fn detect_format(path: &Path) -> Option<Format> {
         "srt" => Format::Srt,
         "vtt" | "webvtt" => Format::Vtt,
         "eaf" => Format::Eaf,
-        _ => sniffed(sniff_file(path)?),
+        _ => sniff_file(path)?,
     })
 }
 

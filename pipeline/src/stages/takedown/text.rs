@@ -95,18 +95,7 @@ pub fn containment(passage: &[u64], doc: &[u64]) -> f32 {
     if passage.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < passage.len() && j < doc.len() {
-        match passage[i].cmp(&doc[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let common = minga_filters::dedup::common_count(passage, doc);
     common as f32 / passage.len() as f32
 }
 
