@@ -51,23 +51,23 @@ pub fn check_sections(path: &Path, cfg: &PipelineConfig, base: &Path) -> Result<
     let checks: [(&str, Result<()>); 5] = [
         (
             "langid",
-            super::langid::from_table(cfg.langid.clone(), base).map(drop),
+            crate::stages::langid::from_table(cfg.langid.clone(), base).map(drop),
         ),
         (
             "filter",
-            super::filter::from_table(cfg.filter.clone(), base).map(drop),
+            crate::stages::filter_config::from_table(cfg.filter.clone(), base).map(drop),
         ),
         (
             "dedup",
-            super::dedup::from_table(cfg.dedup.clone()).map(drop),
+            crate::stages::dedup::from_table(cfg.dedup.clone()).map(drop),
         ),
         (
             "tokenizer",
-            super::tokenizer::from_table(cfg.tokenizer.clone()).map(drop),
+            crate::stages::tokenizer::from_table(cfg.tokenizer.clone()).map(drop),
         ),
         (
             "export",
-            super::export::from_table(cfg.export.clone(), base).map(drop),
+            crate::stages::export_run::from_table(cfg.export.clone(), base).map(drop),
         ),
     ];
     for (section, result) in checks {

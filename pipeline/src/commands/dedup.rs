@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use crate::config::PipelineConfig;
-use crate::runner::{RunOptions, ShardSpec};
-use crate::stages::dedup::{apply, buckets, clusters, signatures, DedupConfig, STAGE};
+use crate::stages::dedup::{
+    apply, buckets, clusters, from_table, run_all, signatures, DedupConfig, STAGE,
+};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -79,44 +80,8 @@ pub fn run(args: &DedupArgs) -> Result<()> {
     }
 }
 
-/// The four steps in one process over every part.
-pub fn run_all(cfg: &DedupConfig, input: &Path, out: &Path, resume: bool) -> Result<()> {
-    let opts = RunOptions {
-        resume,
-        shards: ShardSpec::ALL,
-    };
-    signatures::run(cfg, input, out, &opts)?;
-    run_all_after_signatures(cfg, input, out, resume)
-}
-
-/// Buckets, clusters and apply over every table and part, once all signatures are written.
-pub fn run_all_after_signatures(
-    cfg: &DedupConfig,
-    input: &Path,
-    out: &Path,
-    resume: bool,
-) -> Result<()> {
-    let opts = RunOptions {
-        resume,
-        shards: ShardSpec::ALL,
-    };
-    buckets::run(cfg, input, out, &opts)?;
-    clusters::run(cfg, input, out)?;
-    apply::run(cfg, input, out, &opts)?.print(STAGE, out);
-    Ok(())
-}
-
 /// `[dedup]` of a pipeline config.
 pub fn section(path: &Path) -> Result<DedupConfig> {
     let (cfg, _) = PipelineConfig::load(path)?;
     from_table(cfg.dedup)
-}
-
-pub fn from_table(table: Option<toml::Table>) -> Result<DedupConfig> {
-    let c: DedupConfig = match table {
-        Some(t) => t.try_into().context("invalid [dedup] section")?,
-        None => DedupConfig::default(),
-    };
-    c.params()?;
-    Ok(c)
 }

@@ -9,7 +9,7 @@ use super::lines::map_stdin_lines;
 use crate::cli::{LangidArgs, LangidCommand};
 use crate::config::PipelineConfig;
 use crate::runner::run_doc_stage;
-use crate::stages::langid::{LangidConfig, LangidStage, STAGE};
+use crate::stages::langid::{from_table, LangidConfig, LangidStage, STAGE};
 
 pub fn run(args: &LangidArgs) -> Result<()> {
     match &args.command {
@@ -34,17 +34,6 @@ pub fn run(args: &LangidArgs) -> Result<()> {
 pub fn section(path: &Path) -> Result<LangidConfig> {
     let (cfg, base) = PipelineConfig::load(path)?;
     from_table(cfg.langid, &base)
-}
-
-pub fn from_table(table: Option<toml::Table>, base: &Path) -> Result<LangidConfig> {
-    let mut c: LangidConfig = match table {
-        Some(t) => t.try_into().context("invalid [langid] section")?,
-        None => LangidConfig::default(),
-    };
-    if let Some(m) = &c.model {
-        c.model = Some(base.join(m));
-    }
-    Ok(c)
 }
 
 fn train(data: &Path, out: &Path) -> Result<()> {

@@ -121,10 +121,10 @@ pub const STAGES: &[StagePlan] = &[
         step: dedup_step,
     },
     StagePlan {
-        name: crate::commands::tokenizer::STAGE,
+        name: crate::stages::tokenizer::STAGE,
         kind: StageKind::Reduce,
         input: Some(dedup::STAGE),
-        out: crate::commands::tokenizer::STAGE,
+        out: crate::stages::tokenizer::STAGE,
         parts_dir: PARTS,
         done_file: "release.json",
         local: true,
@@ -259,7 +259,7 @@ fn ingest_step(ctx: &RunContext) -> Result<()> {
 }
 
 fn langid_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::commands::langid::from_table(ctx.cfg.langid.clone(), &ctx.base)?;
+    let config = crate::stages::langid::from_table(ctx.cfg.langid.clone(), &ctx.base)?;
     let stage = LangidStage::new(config)?;
     let out = ctx.stage_dir(langid::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(ingest::STAGE), &out, &ctx.opts)?
@@ -268,8 +268,8 @@ fn langid_step(ctx: &RunContext) -> Result<()> {
 }
 
 fn filter_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::commands::filter::from_table(ctx.cfg.filter.clone(), &ctx.base)?;
-    let stage = crate::commands::filter::build_stage(config)?;
+    let config = crate::stages::filter_config::from_table(ctx.cfg.filter.clone(), &ctx.base)?;
+    let stage = crate::stages::filter_config::build_stage(config)?;
     let out = ctx.stage_dir(filter::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(langid::STAGE), &out, &ctx.opts)?
         .print(filter::STAGE, &out);
@@ -278,7 +278,7 @@ fn filter_step(ctx: &RunContext) -> Result<()> {
 
 /// Dedup's per-part first step alone (a Slurm array before the `dedup` reduce job).
 fn dedup_signatures_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::commands::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let config = crate::stages::dedup::from_table(ctx.cfg.dedup.clone())?;
     let out = ctx.stage_dir(dedup::STAGE);
     let r = dedup::signatures::run(&config, &ctx.stage_dir(filter::STAGE), &out, &ctx.opts)?;
     eprintln!(
@@ -296,14 +296,14 @@ fn dedup_signatures_step(ctx: &RunContext) -> Result<()> {
 /// clusters and apply over everything.
 fn dedup_step(ctx: &RunContext) -> Result<()> {
     let input = ctx.stage_dir(filter::STAGE);
-    let config = crate::commands::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let config = crate::stages::dedup::from_table(ctx.cfg.dedup.clone())?;
     let out = ctx.stage_dir(dedup::STAGE);
     if ctx.opts.shards.count == 1 {
-        return crate::commands::dedup::run_all(&config, &input, &out, ctx.opts.resume);
+        return crate::stages::dedup::run_all(&config, &input, &out, ctx.opts.resume);
     }
     dedup_signatures_step(ctx)?;
     if dedup::signatures::all_done(&config, &input, &out)? {
-        crate::commands::dedup::run_all_after_signatures(&config, &input, &out, ctx.opts.resume)?;
+        crate::stages::dedup::run_all_after_signatures(&config, &input, &out, ctx.opts.resume)?;
     } else {
         eprintln!("dedup: buckets, clusters and apply wait for the other shards' signatures");
     }
@@ -317,9 +317,9 @@ fn last_doc_stage(ctx: &RunContext) -> PathBuf {
 
 /// Trains the release once the last document stage is complete (it waits, Ok, while it is not).
 fn tokenizer_step(ctx: &RunContext) -> Result<()> {
-    let cfg = crate::commands::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
-    let out = ctx.stage_dir(crate::commands::tokenizer::STAGE);
-    crate::commands::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)?;
+    let cfg = crate::stages::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
+    let out = ctx.stage_dir(crate::stages::tokenizer::STAGE);
+    crate::stages::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)?;
     Ok(())
 }
 
@@ -341,11 +341,11 @@ fn export_step(ctx: &RunContext) -> Result<()> {
             ShardSpec::ALL
         },
     };
-    let release = ctx.stage_dir(crate::commands::tokenizer::STAGE);
+    let release = ctx.stage_dir(crate::stages::tokenizer::STAGE);
     let cfg =
-        crate::commands::export::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
+        crate::stages::export_run::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
     let out = ctx.stage_dir(crate::stages::export::STAGE);
-    crate::commands::export::pipeline_step(cfg, &input, &out, &opts)
+    crate::stages::export_run::pipeline_step(cfg, &input, &out, &opts)
 }
 
 /// The data card of everything the run wrote, last.

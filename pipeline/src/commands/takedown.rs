@@ -244,11 +244,11 @@ fn export_job(workdir: &Path, config: Option<&Path>) -> Result<Option<ExportJob>
     let Ok(sm) = StageManifest::read(&out.join(MANIFEST_FILE)) else {
         return Ok(None);
     };
-    let release = workdir.join(crate::commands::tokenizer::STAGE);
+    let release = workdir.join(crate::stages::tokenizer::STAGE);
     let cfg = match config {
         Some(p) => {
             let (cfg, base) = crate::config::PipelineConfig::load(p)?;
-            crate::commands::export::pipeline_config(cfg.export, &base, &release)?
+            crate::stages::export_run::pipeline_config(cfg.export, &base, &release)?
         }
         None => {
             let mut c = ExportConfig {
@@ -333,7 +333,7 @@ fn apply(workdir: &Path, rec: &Record, export: Option<&ExportJob>) -> Result<()>
             resume: true,
             shards: ShardSpec::ALL,
         };
-        crate::commands::export::run_export(job, &input, &out, &opts)?.print("export", &out);
+        crate::stages::export_run::run_export(job, &input, &out, &opts)?.print("export", &out);
     }
     note_release(workdir, rec)
 }

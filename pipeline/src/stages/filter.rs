@@ -22,7 +22,7 @@ use crate::runner::{count, Counters, DocStage, Outcome};
 
 pub const STAGE: &str = "filter";
 
-/// `[filter]` in pipeline.toml, checked (see `commands::filter::from_table`).
+/// `[filter]` in pipeline.toml, checked (see `stages::filter_config::from_table`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FilterConfig {
     pub pii: PiiMode,

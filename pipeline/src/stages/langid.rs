@@ -3,7 +3,7 @@
 //! `langid.low_confidence`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use minga_filters::langid::{label_document, Model, SpanOptions};
@@ -137,4 +137,16 @@ impl DocStage for LangidStage {
         }
         Outcome::Keep(doc)
     }
+}
+
+/// `[langid]` of a pipeline config, checked; the model path is resolved against `base`.
+pub fn from_table(table: Option<toml::Table>, base: &Path) -> Result<LangidConfig> {
+    let mut c: LangidConfig = match table {
+        Some(t) => t.try_into().context("invalid [langid] section")?,
+        None => LangidConfig::default(),
+    };
+    if let Some(m) = &c.model {
+        c.model = Some(base.join(m));
+    }
+    Ok(c)
 }

@@ -23,9 +23,11 @@ pub mod signatures;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use minga_filters::dedup::{DedupParams, PairKind, Verify, DEFAULT_SEED};
 use serde::{Deserialize, Serialize};
+
+use crate::runner::{RunOptions, ShardSpec};
 
 pub const STAGE: &str = "dedup";
 
@@ -239,6 +241,43 @@ pub fn clear_dir(dir: &Path) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;
     }
     Ok(())
+}
+
+/// The four steps in one process over every part.
+pub fn run_all(cfg: &DedupConfig, input: &Path, out: &Path, resume: bool) -> Result<()> {
+    let opts = RunOptions {
+        resume,
+        shards: ShardSpec::ALL,
+    };
+    signatures::run(cfg, input, out, &opts)?;
+    run_all_after_signatures(cfg, input, out, resume)
+}
+
+/// Buckets, clusters and apply over every table and part, once all signatures are written.
+pub fn run_all_after_signatures(
+    cfg: &DedupConfig,
+    input: &Path,
+    out: &Path,
+    resume: bool,
+) -> Result<()> {
+    let opts = RunOptions {
+        resume,
+        shards: ShardSpec::ALL,
+    };
+    buckets::run(cfg, input, out, &opts)?;
+    clusters::run(cfg, input, out)?;
+    apply::run(cfg, input, out, &opts)?.print(STAGE, out);
+    Ok(())
+}
+
+/// `[dedup]` of a pipeline config, checked.
+pub fn from_table(table: Option<toml::Table>) -> Result<DedupConfig> {
+    let c: DedupConfig = match table {
+        Some(t) => t.try_into().context("invalid [dedup] section")?,
+        None => DedupConfig::default(),
+    };
+    c.params()?;
+    Ok(c)
 }
 
 #[cfg(test)]
