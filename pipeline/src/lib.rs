@@ -10,6 +10,7 @@ pub mod runner;
 pub mod sources;
 pub mod stages;
 mod temps;
+pub mod workdir;
 
 use anyhow::Result;
 

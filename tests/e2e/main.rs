@@ -13,6 +13,7 @@ mod disk_errors;
 mod export_groups;
 mod filter;
 mod formats;
+mod golden;
 mod hostile;
 mod ingest;
 mod langid;

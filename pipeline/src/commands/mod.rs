@@ -1,7 +1,6 @@
 //! One module per subcommand; `main` dispatches.
 
 pub mod audit;
-pub mod config_check;
 pub mod dedup;
 pub mod export;
 pub mod extract;

@@ -15,8 +15,8 @@ use clap::{Args, ValueEnum};
 use minga_manifests::{list_parts, MANIFEST_FILE};
 use serde::{Deserialize, Serialize};
 
-use super::run::{RunContext, StageKind, StagePlan, STAGES};
 use crate::cli::RunArgs;
+use crate::stages::pipeline::{RunContext, StageKind, StagePlan, STAGES};
 
 /// Where `minga run` runs the stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -125,7 +125,7 @@ pub fn submit(args: &RunArgs) -> Result<()> {
         resume: args.shards.resume,
         shards: crate::runner::ShardSpec::ALL,
     };
-    let mut ctx = super::run::load(&config, args.workdir.as_ref(), opts)?;
+    let mut ctx = crate::stages::pipeline::load(&config, args.workdir.as_ref(), opts)?;
     std::fs::create_dir_all(&ctx.workdir)
         .with_context(|| format!("cannot create {}", ctx.workdir.display()))?;
     ctx.workdir = absolute(&ctx.workdir)?;

@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 use minga_manifests::{PartManifest, PARTS_DIR};
 
-use super::run::{StageKind, STAGES};
 use super::slurm::{expected_parts, missing_parts, quote, JobsFile, JOBS_FILE, SLURM_DIR};
+use crate::stages::pipeline::{StageKind, STAGES};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -31,7 +31,7 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         .clone()
         .or_else(|| jobs.as_ref().map(|j| PathBuf::from(&j.config)));
     let ctx = match &config {
-        Some(c) => Some(super::run::load(
+        Some(c) => Some(crate::stages::pipeline::load(
             c,
             Some(&args.workdir),
             crate::runner::RunOptions {

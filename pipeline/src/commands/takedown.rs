@@ -42,7 +42,7 @@ pub fn run(args: &TakedownArgs) -> Result<()> {
     if !workdir.is_dir() {
         bail!("--workdir {}: no such directory", workdir.display());
     }
-    let _lock = crate::commands::run::lock_workdir(workdir)?;
+    let _lock = crate::stages::pipeline::lock_workdir(workdir)?;
     // A takedown killed midway leaves temps in any dir it writes; the re-run sweeps them first.
     remove_stale_temps_under(workdir);
     let export = export_job(workdir, args.config.as_deref())?;
@@ -349,7 +349,7 @@ fn part_of(path: &str) -> Option<usize> {
 /// compute, so `--resume` keeps the rewritten parts.
 fn ingest_config(
     workdir: &Path,
-    st: &crate::commands::audit::workdir::StageDir,
+    st: &crate::workdir::StageDir,
 ) -> Result<Option<(serde_json::Value, String)>> {
     let Some(sm) = st.manifest()? else {
         return Ok(None);

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use minga_manifests::{audit::numeric_columns, list_parts, ShardReader};
 
 use super::genre::classify;
-use crate::commands::audit::workdir::{stages, StageDir};
+use crate::workdir::{stages, StageDir};
 
 /// Documents, words and tokens of one group (language, source or country).
 #[derive(Debug, Default, Clone, serde::Serialize)]

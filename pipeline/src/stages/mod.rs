@@ -1,5 +1,6 @@
 //! One module per stage; `minga <stage>` maps to one of them.
 
+pub mod config_check;
 pub mod dedup;
 pub mod export;
 pub mod export_blend;
@@ -9,5 +10,6 @@ pub mod filter;
 pub mod filter_config;
 pub mod ingest;
 pub mod langid;
+pub mod pipeline;
 pub mod takedown;
 pub mod tokenizer;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use minga_manifests::audit::{document_at, position_of, rejected_at, table_row};
 use minga_manifests::{list_parts, Columns, Document, LangSpan};
 
-use super::workdir::{find_source_file, source_roots, stages, StageDir};
+use crate::workdir::{find_source_file, source_roots, stages, StageDir};
 
 /// Where a document came from and under which terms.
 #[derive(Debug, serde::Serialize)]

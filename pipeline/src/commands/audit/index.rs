@@ -22,7 +22,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::workdir::{stages, StageDir};
+use crate::workdir::{stages, StageDir};
 
 pub const INDEX_DIR: &str = "audit-index";
 const DOCS_FILE: &str = "docs.parquet";

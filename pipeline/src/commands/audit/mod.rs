@@ -8,7 +8,6 @@ pub mod find;
 pub mod index;
 pub mod verify;
 pub mod why;
-pub mod workdir;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use minga_manifests::{blake3_file, FileEntry, PartManifest, ShardReader, REJECTED_DIR};
 
-use super::workdir::{find_source_file, source_roots, stages, StageDir};
+use crate::workdir::{find_source_file, source_roots, stages, StageDir};
 
 /// What verify found.
 #[derive(Debug, Default, serde::Serialize)]

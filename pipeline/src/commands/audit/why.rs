@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use minga_manifests::ShardReader;
 
-use super::workdir::stages;
+use crate::workdir::stages;
 
 /// Which ledger rows to count.
 #[derive(Debug, Default, Clone)]

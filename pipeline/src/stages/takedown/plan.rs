@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::record::{Withdrawn, REASON_PREFIX};
 use super::request::Matcher;
-use crate::commands::audit::workdir::{stages, StageDir};
+use crate::workdir::{stages, StageDir};
 
 /// One Parquet file of a document stage.
 #[derive(Debug, Clone)]

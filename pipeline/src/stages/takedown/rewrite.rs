@@ -18,8 +18,8 @@ use minga_manifests::{
 };
 
 use super::record::{blank, Record, Withdrawn, REASON_PREFIX};
-use crate::commands::audit::workdir::StageDir;
 use crate::runner::{input_digest, PartPaths};
+use crate::workdir::StageDir;
 
 /// The withdrawn documents and the record that withdraws them.
 pub struct Job<'a> {

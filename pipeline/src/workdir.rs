@@ -90,7 +90,7 @@ pub fn stages(workdir: &Path) -> Result<Vec<StageDir>> {
 /// A stage dir's place in pipeline order: that of the first `minga run` stage writing it
 /// (`STAGES`, the one list of stages); other dirs follow, sorted by name.
 fn rank(name: &str) -> usize {
-    let stages = crate::commands::run::STAGES;
+    let stages = crate::stages::pipeline::STAGES;
     stages
         .iter()
         .position(|s| s.out == name)
