@@ -22,4 +22,5 @@ mod remote;
 mod slurm;
 mod stage_contract;
 mod takedown;
+mod takedown_crash;
 mod tokenizer;

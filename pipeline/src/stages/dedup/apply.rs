@@ -103,6 +103,34 @@ fn rejection(reason: DupReason, kept: &DocInfo, similarity: Option<f32>) -> Reje
     }
 }
 
+/// Removes the site's repeated lines from a kept document, counting them; a document left empty
+/// gets its ledger rejection (`dedup.boilerplate_only`).
+fn strip_boilerplate(
+    b: &mut Boilerplate,
+    doc: &mut minga_manifests::Document,
+    m: &mut PartManifest,
+) -> Option<Rejection> {
+    let s = b.strip(doc);
+    if s.lines == 0 {
+        return None;
+    }
+    count(&mut m.counters, "boilerplate.documents_changed", 1);
+    count(&mut m.counters, "boilerplate.lines_removed", s.lines);
+    count(&mut m.counters, "boilerplate.bytes_removed", s.bytes);
+    if !doc.text.trim().is_empty() {
+        return None;
+    }
+    *m.reasons.entry(ONLY_BOILERPLATE.to_string()).or_default() += 1;
+    Some(Rejection::new(
+        ONLY_BOILERPLATE,
+        Some(s.lines as f64),
+        format!(
+            "all {} lines repeat across its site (see boilerplate/)",
+            s.lines
+        ),
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_part(
     mut reader: ShardReader,
@@ -150,28 +178,14 @@ fn run_part(
                         count(&mut m.counters, "kept_representatives", 1);
                     }
                     doc.dup_cluster_size = Some(cluster_size);
-                    if let Some(b) = boilerplate.as_mut() {
-                        let s = b.strip(&mut doc);
-                        if s.lines > 0 {
-                            count(&mut m.counters, "boilerplate.documents_changed", 1);
-                            count(&mut m.counters, "boilerplate.lines_removed", s.lines);
-                            count(&mut m.counters, "boilerplate.bytes_removed", s.bytes);
-                        }
-                        if s.lines > 0 && doc.text.trim().is_empty() {
-                            *m.reasons.entry(ONLY_BOILERPLATE.to_string()).or_default() += 1;
-                            let why = Rejection::new(
-                                ONLY_BOILERPLATE,
-                                Some(s.lines as f64),
-                                format!(
-                                    "all {} lines repeat across its site (see boilerplate/)",
-                                    s.lines
-                                ),
-                            );
-                            ledger_w.push_rejected(doc, why)?;
-                            continue;
-                        }
+                    let emptied = match boilerplate.as_mut() {
+                        Some(b) => strip_boilerplate(b, &mut doc, &mut m),
+                        None => None,
+                    };
+                    match emptied {
+                        Some(why) => ledger_w.push_rejected(doc, why)?,
+                        None => kept_w.push(doc)?,
                     }
-                    kept_w.push(doc)?;
                 }
                 Decision::Drop {
                     reason,

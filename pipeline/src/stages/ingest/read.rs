@@ -19,49 +19,8 @@ pub fn open(
     limits: &ReadLimits,
 ) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
     Ok(match item.format {
-        Format::Warc => {
-            let opts = warc::WarcOptions {
-                max_record_bytes: limits.max_record_bytes,
-            };
-            let url = item.path.to_string_lossy();
-            if crate::sources::remote::is_url(&url) {
-                let file =
-                    crate::sources::remote::HttpFile::new(&url, item.size, Default::default());
-                Box::new(warc::read_warc_from(
-                    Box::new(file),
-                    &item.path,
-                    item.range,
-                    &opts,
-                )?)
-            } else {
-                Box::new(warc::read_warc(&item.path, item.range, &opts)?)
-            }
-        }
-        Format::Jsonl => {
-            let mut opts = jsonl::JsonlOptions {
-                max_line_bytes: limits.max_record_bytes,
-                ..Default::default()
-            };
-            if let Some(f) = &source.text_field {
-                opts.text_field = f.clone();
-            }
-            if let Some(f) = &source.id_field {
-                opts.id_field = Some(f.clone());
-            }
-            let path = item.path.clone();
-            // A read error ends the file; it is recorded as a skip at the last good offset.
-            Box::new(
-                jsonl::read_jsonl(&item.path, item.range, &opts)?.map(move |r| match r {
-                    Ok(it) => it,
-                    Err(e) => SourceItem::Skip(crate::sources::Skip {
-                        offset: 0,
-                        length: 0,
-                        reason: crate::sources::SkipReason::ReadError,
-                        detail: format!("{}: {e}", path.display()),
-                    }),
-                }),
-            )
-        }
+        Format::Warc => open_warc(item, limits)?,
+        Format::Jsonl => open_jsonl(item, source, limits)?,
         Format::Tei => {
             let opts = tei::TeiOptions {
                 max_bytes: limits.max_record_bytes,
@@ -118,4 +77,53 @@ pub fn open(
         }
         Format::Auto => anyhow::bail!("{}: format not resolved", item.path.display()),
     })
+}
+
+/// A WARC file, local or behind a URL (read by HTTP ranges).
+fn open_warc(item: &PlanItem, limits: &ReadLimits) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
+    let opts = warc::WarcOptions {
+        max_record_bytes: limits.max_record_bytes,
+    };
+    let url = item.path.to_string_lossy();
+    if !crate::sources::remote::is_url(&url) {
+        return Ok(Box::new(warc::read_warc(&item.path, item.range, &opts)?));
+    }
+    let file = crate::sources::remote::HttpFile::new(&url, item.size, Default::default());
+    Ok(Box::new(warc::read_warc_from(
+        Box::new(file),
+        &item.path,
+        item.range,
+        &opts,
+    )?))
+}
+
+/// A jsonl file, streamed line by line.
+fn open_jsonl(
+    item: &PlanItem,
+    source: &SourceConfig,
+    limits: &ReadLimits,
+) -> Result<Box<dyn Iterator<Item = SourceItem>>> {
+    let mut opts = jsonl::JsonlOptions {
+        max_line_bytes: limits.max_record_bytes,
+        ..Default::default()
+    };
+    if let Some(f) = &source.text_field {
+        opts.text_field = f.clone();
+    }
+    if let Some(f) = &source.id_field {
+        opts.id_field = Some(f.clone());
+    }
+    let path = item.path.clone();
+    // A read error ends the file; it is recorded as a skip at the last good offset.
+    Ok(Box::new(
+        jsonl::read_jsonl(&item.path, item.range, &opts)?.map(move |r| match r {
+            Ok(it) => it,
+            Err(e) => SourceItem::Skip(crate::sources::Skip {
+                offset: 0,
+                length: 0,
+                reason: crate::sources::SkipReason::ReadError,
+                detail: format!("{}: {e}", path.display()),
+            }),
+        }),
+    ))
 }
