@@ -71,12 +71,10 @@ pub struct Eaf {
 /// Reads one `.eaf` file. Bad content gives skips (`ingest.bad_xml`, `ingest.not_eaf`,
 /// `ingest.xml_too_deep`, `ingest.record_too_large`, `ingest.no_text`); I/O failures are errors.
 pub fn read_eaf(path: &Path, opts: &EafOptions) -> Result<Vec<SourceItem>, SourceError> {
-    let io = |e| SourceError::io(path, e);
-    if let Some(items) = super::size_gate(path, opts.max_bytes)? {
-        return Ok(items);
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    Ok(eaf_items(&bytes, opts))
+    Ok(match super::read_whole_file(path, opts.max_bytes)? {
+        super::WholeFile::Bytes(bytes) => eaf_items(&bytes, opts),
+        super::WholeFile::Done(items) => items,
+    })
 }
 
 /// The documents (or skip) of a whole `.eaf` file's bytes.
@@ -186,16 +184,8 @@ fn resolve_ref(name: &str) -> String {
     c.map_or_else(|| format!("&{name};"), String::from)
 }
 
-/// An attribute's value, unescaped when it can be, as written otherwise.
 fn attr(e: &BytesStart, key: &str) -> String {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == key.as_bytes())
-        .map(|a| match a.unescape_value() {
-            Ok(v) => v.into_owned(),
-            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
-        })
-        .unwrap_or_default()
+    super::xml_entities::attribute(e, key)
 }
 
 fn start(eaf: &mut Eaf, name: &str, e: &BytesStart) {

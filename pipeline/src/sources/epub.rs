@@ -279,14 +279,7 @@ fn local(e: &BytesStart) -> String {
 }
 
 fn attr(e: &BytesStart, key: &str) -> String {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == key.as_bytes())
-        .map(|a| match a.unescape_value() {
-            Ok(v) => v.into_owned(),
-            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
-        })
-        .unwrap_or_default()
+    super::xml_entities::attribute(e, key)
 }
 
 /// The value of `key` on the first `element` of an XML part.

@@ -81,24 +81,30 @@ pub(crate) fn skip(offset: u64, reason: SkipReason, detail: String) -> SourceIte
     })
 }
 
-/// What a reader of whole files does with a file before reading it: an empty file gives no items,
-/// a file over `max_bytes` gives one `ingest.record_too_large` skip (without reading it).
-/// `Ok(None)`: read on; `Ok(Some(items))`: the file's items. I/O failures are errors.
-pub(crate) fn size_gate(
+/// A file read whole by a one-file reader, or the items it ends with unread.
+pub(crate) enum WholeFile {
+    Bytes(Vec<u8>),
+    /// No items for an empty file; one `ingest.record_too_large` skip for a file over the limit.
+    Done(Vec<SourceItem>),
+}
+
+/// Reads a file whole unless it is empty or over `max_bytes` (then it is not read at all). I/O
+/// failures are errors.
+pub(crate) fn read_whole_file(
     path: &std::path::Path,
     max_bytes: u64,
-) -> Result<Option<Vec<SourceItem>>, error::SourceError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| error::SourceError::io(path, e))?
-        .len();
+) -> Result<WholeFile, error::SourceError> {
+    let io = |e| error::SourceError::io(path, e);
+    let size = std::fs::metadata(path).map_err(io)?.len();
     if size == 0 {
-        return Ok(Some(Vec::new()));
+        return Ok(WholeFile::Done(Vec::new()));
     }
     if size > max_bytes {
         let detail = format!("{size} bytes, over the {max_bytes} byte limit");
-        return Ok(Some(vec![skip(0, SkipReason::RecordTooLarge, detail)]));
+        let too_large = skip(0, SkipReason::RecordTooLarge, detail);
+        return Ok(WholeFile::Done(vec![too_large]));
     }
-    Ok(None)
+    Ok(WholeFile::Bytes(std::fs::read(path).map_err(io)?))
 }
 
 /// The body of a document before text extraction.

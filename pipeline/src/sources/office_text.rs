@@ -256,12 +256,8 @@ fn role_of(rules: &dyn Rules, local: &str, e: &BytesStart, w: &mut Walk) -> Role
 
 /// XML's five entities, character references and the HTML ones common in EPUBs.
 fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code);
+    if name.starts_with('#') {
+        return super::xml_entities::numeric_reference(name);
     }
     Some(match name {
         "amp" => '&',

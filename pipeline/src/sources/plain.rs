@@ -47,12 +47,10 @@ pub fn read_plain(
     kind: PlainKind,
     max_bytes: u64,
 ) -> Result<Vec<SourceItem>, SourceError> {
-    let io = |e| SourceError::io(path, e);
-    if let Some(items) = super::size_gate(path, max_bytes)? {
-        return Ok(items);
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    Ok(vec![document(&bytes, kind)])
+    Ok(match super::read_whole_file(path, max_bytes)? {
+        super::WholeFile::Bytes(bytes) => vec![document(&bytes, kind)],
+        super::WholeFile::Done(items) => items,
+    })
 }
 
 /// Turns the bytes of a whole file into a document or a skip.

@@ -155,12 +155,9 @@ fn decode_entities(text: &str) -> String {
 }
 
 fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code).filter(|c| !c.is_control() || *c == '\t');
+    if name.starts_with('#') {
+        return super::xml_entities::numeric_reference(name)
+            .filter(|c| !c.is_control() || *c == '\t');
     }
     Some(match name {
         "amp" => '&',

@@ -66,12 +66,10 @@ pub fn read_subtitles(
     kind: SubKind,
     max_bytes: u64,
 ) -> Result<Vec<SourceItem>, SourceError> {
-    let io = |e| SourceError::io(path, e);
-    if let Some(items) = super::size_gate(path, max_bytes)? {
-        return Ok(items);
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    Ok(vec![subtitle_document(&bytes, kind)])
+    Ok(match super::read_whole_file(path, max_bytes)? {
+        super::WholeFile::Bytes(bytes) => vec![subtitle_document(&bytes, kind)],
+        super::WholeFile::Done(items) => items,
+    })
 }
 
 /// The document (or skip) of a whole subtitle file's bytes.

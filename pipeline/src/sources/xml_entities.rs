@@ -123,15 +123,30 @@ fn literal_value(body: &str) -> Option<String> {
 
 /// `#233` or `#xE9` -> the character, when it is one XML allows in text.
 fn char_reference(name: &str) -> Option<char> {
+    numeric_reference(name).filter(|c| *c != '\0')
+}
+
+/// `#233` or `#xE9` -> the character it names (any code point); `None` for other names.
+pub fn numeric_reference(name: &str) -> Option<char> {
     let digits = name.strip_prefix('#')?;
-    let code = match digits
-        .strip_prefix('x')
-        .or_else(|| digits.strip_prefix('X'))
-    {
+    let code = match digits.strip_prefix(['x', 'X']) {
         Some(hex) => u32::from_str_radix(hex, 16).ok()?,
         None => digits.parse::<u32>().ok()?,
     };
-    char::from_u32(code).filter(|c| *c != '\0')
+    char::from_u32(code)
+}
+
+/// The value of the attribute whose local name is `key`, unescaped when it can be and as written
+/// otherwise; empty when absent.
+pub fn attribute(e: &quick_xml::events::BytesStart, key: &str) -> String {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key.as_bytes())
+        .map(|a| match a.unescape_value() {
+            Ok(v) => v.into_owned(),
+            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
