@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use minga_manifests::{audit::numeric_columns, list_parts, ShardReader};
 
-use super::genre::classify;
+use rayon::prelude::*;
+
+use super::genre::{classify, Genre};
 use crate::workdir::{stages, StageDir};
 
 /// Documents, words and tokens of one group (language, source or country).
@@ -129,16 +131,20 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     for (_, path) in last.shards()? {
         let mut r = ShardReader::open(&path)?;
         while let Some((docs, cols)) = r.next_batch()? {
-            for d in docs {
+            // Word counts and genre flags are the costly part: computed in parallel, summed in
+            // document order below (the sums do not depend on the thread count).
+            let measured: Vec<(u64, Genre)> = docs
+                .par_iter()
+                .map(|d| (d.text.split_whitespace().count() as u64, classify(&d.text)))
+                .collect();
+            for (d, (words, g)) in docs.into_iter().zip(measured) {
                 let selected =
                     licences.is_empty() || d.licence.as_ref().is_some_and(|l| licences.contains(l));
                 if !selected {
                     st.other_licence_docs += 1;
                     continue;
                 }
-                let words = d.text.split_whitespace().count() as u64;
                 let toks = tokens.get(&d.id).copied().unwrap_or(0);
-                let g = classify(&d.text);
                 let lang = d.lang.clone().unwrap_or_else(|| "und".into());
                 let country = d.country.clone().unwrap_or_else(|| "-".into());
                 let consent = d.consent.clone().unwrap_or_else(|| "-".into());

@@ -55,10 +55,24 @@ pub struct Genre {
 /// Religious: a Bible reference (`Juan 3:16`, `1 Corintios 13:4`) or two lines opening with verse
 /// numbers (`1:1 En el principio`). Legal: article numbering (`Artículo 12`, `Art. 5º`).
 pub fn classify(text: &str) -> Genre {
+    // Both religious patterns need a digit, ':' and a digit: most texts are ruled out without
+    // running them.
+    let religious = has_digit_colon_digit(text)
+        && (book_ref().is_match(text) || verse_line().find_iter(text).nth(1).is_some());
     Genre {
-        religious: book_ref().is_match(text) || verse_line().find_iter(text).nth(1).is_some(),
+        religious,
         legal: article().is_match(text),
     }
+}
+
+/// Whether some ':' stands between two numeric characters (a superset of the patterns' `\d:\d`:
+/// `char::is_numeric` covers every Unicode digit `\d` matches).
+fn has_digit_colon_digit(text: &str) -> bool {
+    memchr::memchr_iter(b':', text.as_bytes()).any(|i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + 1..].chars().next();
+        before.is_some_and(char::is_numeric) && after.is_some_and(char::is_numeric)
+    })
 }
 
 #[cfg(test)]
@@ -72,6 +86,9 @@ mod tests {
         assert!(classify("1:1 En el principio creó Dios\n1:2 Y la tierra estaba").religious);
         assert!(!classify("Juan llegó a las 10:30 al mercado de Cusco").religious);
         assert!(!classify("Ñande ñe'ẽ guaraní oñeñe'ẽ Paraguáipe").religious);
+        // Digits of any script, as the patterns' `\d` takes them.
+        assert!(classify("Juan ٣:١٦ dice").religious);
+        assert!(!classify("Juan 3: 16 dice").religious);
     }
 
     #[test]
