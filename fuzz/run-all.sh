@@ -68,6 +68,8 @@ if command -v zip >/dev/null; then
 fi
 # PDFs: the small ones of the PDF benchmark corpus, when bench/pdf-bench.sh has made it.
 seed pdf_reader $(find "$root/bench/out/pdf" -name '*.pdf' -size -200k 2>/dev/null | head -20)
+# and small hand-made ones (text encodings, columns, flate, ToUnicode, a form XObject).
+python3 "$root/fuzz/pdf_seeds.py" corpus/pdf_reader
 # Shards: ingest the samples with the minga binary when one is at hand.
 minga=${MINGA:-$(command -v minga || true)}
 if [ -n "$minga" ] && [ -x "$minga" ]; then
