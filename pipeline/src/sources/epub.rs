@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 use super::error::SourceError;
 use super::office::properties;
 use super::office_text::{extract, Extracted, Role, Rules};
-use super::zipped::{open_file, resolve, Container, Fail};
+use super::zipped::{read_container, resolve, Container, Fail};
 use super::{skip, Body, SkipReason, SourceDoc, SourceItem};
 
 /// Reads one EPUB file: one document, or one per chapter when `per_chapter`.
@@ -28,15 +28,7 @@ pub fn read_epub(
     per_chapter: bool,
     max_bytes: u64,
 ) -> Result<Vec<SourceItem>, SourceError> {
-    let io = |e| SourceError::io(path, e);
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len == 0 {
-        return Ok(Vec::new());
-    }
-    Ok(match open_file(path, max_bytes).map_err(io)? {
-        Ok(mut c) => epub_items(&mut c, per_chapter, len),
-        Err((reason, detail)) => vec![skip(0, reason, detail)],
-    })
+    read_container(path, max_bytes, |c, len| epub_items(c, per_chapter, len))
 }
 
 /// The package: metadata, and the spine as (entry name, linear) in reading order.

@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::error::SourceError;
 use super::office_text::{extract, Extracted, Role, Rules};
-use super::zipped::{open_file, Container, Fail};
+use super::zipped::{read_container, Container, Fail};
 use super::{skip, Body, SkipReason, SourceDoc, SourceItem};
 
 /// Which word-processing format a file is.
@@ -34,16 +34,7 @@ pub fn read_office(
     kind: OfficeKind,
     max_bytes: u64,
 ) -> Result<Vec<SourceItem>, SourceError> {
-    let io = |e| SourceError::io(path, e);
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len == 0 {
-        return Ok(Vec::new());
-    }
-    let item = match open_file(path, max_bytes).map_err(io)? {
-        Ok(mut c) => office_item(&mut c, kind, len),
-        Err((reason, detail)) => skip(0, reason, detail),
-    };
-    Ok(vec![item])
+    read_container(path, max_bytes, |c, len| vec![office_item(c, kind, len)])
 }
 
 /// The document (or skip) of an open container.

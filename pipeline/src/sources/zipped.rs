@@ -13,7 +13,8 @@ use std::path::Path;
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use super::SkipReason;
+use super::error::SourceError;
+use super::{SkipReason, SourceItem};
 
 /// Most entries a container may list.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -44,6 +45,25 @@ pub fn open_file(
     }
     let file = BufReader::new(File::open(path)?);
     Ok(Container::new(file, max_bytes))
+}
+
+/// The items of a zip-based file: none for an empty file, one skip for a container that does not
+/// open, else what `items` makes of the container (given the file's length). I/O failures are
+/// errors.
+pub fn read_container(
+    path: &Path,
+    max_bytes: u64,
+    items: impl FnOnce(&mut Container<BufReader<File>>, u64) -> Vec<SourceItem>,
+) -> Result<Vec<SourceItem>, SourceError> {
+    let io = |e| SourceError::io(path, e);
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(match open_file(path, max_bytes).map_err(io)? {
+        Ok(mut c) => items(&mut c, len),
+        Err((reason, detail)) => vec![super::skip(0, reason, detail)],
+    })
 }
 
 impl<R: Read + Seek> Container<R> {
