@@ -161,10 +161,25 @@ pub(crate) fn add_ledger_columns(
     Ok(())
 }
 
+type ColumnResult<T> = Result<T, (String, PolarsError)>;
+
+/// A string column as owned values (all `None` when the column is absent).
+fn strs(df: &DataFrame, name: &str) -> ColumnResult<Vec<Option<String>>> {
+    match df.column(name) {
+        Ok(c) => {
+            let ca = c.str().map_err(|e| (name.to_string(), e))?;
+            Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
+        }
+        Err(_) => Ok(vec![None; df.height()]),
+    }
+}
+
+fn col<'a>(df: &'a DataFrame, name: &str) -> ColumnResult<&'a Column> {
+    df.column(name).map_err(|e| (name.to_string(), e))
+}
+
 /// Reads documents back from a frame; `cols` is derived from the frame's schema.
-pub(crate) fn from_frame(
-    df: &DataFrame,
-) -> Result<(Vec<Document>, Columns), (String, PolarsError)> {
+pub(crate) fn from_frame(df: &DataFrame) -> ColumnResult<(Vec<Document>, Columns)> {
     let n = df.height();
     // A corrupted file can decode into columns of unequal length; reading one by the row index
     // of another would then run off its end.
@@ -172,18 +187,20 @@ pub(crate) fn from_frame(
         let msg = format!("{} rows where the shard has {n}", c.len());
         return Err((c.name().to_string(), PolarsError::ShapeMismatch(msg.into())));
     }
-    let col = |name: &str| df.column(name).map_err(|e| (name.to_string(), e));
-    let strs = |name: &str| -> Result<Vec<Option<String>>, (String, PolarsError)> {
-        match df.column(name) {
-            Ok(c) => {
-                let ca = c.str().map_err(|e| (name.to_string(), e))?;
-                Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
-            }
-            Err(_) => Ok(vec![None; n]),
-        }
-    };
-    let u64s = |name: &str| -> Result<Vec<u64>, (String, PolarsError)> {
-        let ca = col(name)?.u64().map_err(|e| (name.to_string(), e))?.clone();
+    let mut docs = base_documents(df)?;
+    let cols = stage_columns(df, &mut docs)?;
+    Ok((docs, cols))
+}
+
+/// The documents with the columns every shard has (DESIGN.md's base schema).
+fn base_documents(df: &DataFrame) -> ColumnResult<Vec<Document>> {
+    let n = df.height();
+    let strs = |name: &str| strs(df, name);
+    let u64s = |name: &str| -> ColumnResult<Vec<u64>> {
+        let ca = col(df, name)?
+            .u64()
+            .map_err(|e| (name.to_string(), e))?
+            .clone();
         Ok(ca.into_iter().map(|v| v.unwrap_or(0)).collect())
     };
     let req = |v: Vec<Option<String>>| v.into_iter().map(|s| s.unwrap_or_default());
@@ -231,6 +248,14 @@ pub(crate) fn from_frame(
             ..Document::default()
         });
     }
+    Ok(docs)
+}
+
+/// Fills the column groups stages add (`lang*`, `quality`, `pii`, `dup_cluster_size`) where the
+/// frame has them, and says which it has.
+fn stage_columns(df: &DataFrame, docs: &mut [Document]) -> ColumnResult<Columns> {
+    let strs = |name: &str| strs(df, name);
+    let col = |name: &str| col(df, name);
     let mut cols = Columns::default();
     if df.column("lang").is_ok() {
         cols.lang = true;
@@ -244,7 +269,7 @@ pub(crate) fn from_frame(
         for (d, s) in docs.iter_mut().zip(&sc) {
             d.lang_score = s;
         }
-        read_spans(col("lang_spans")?, &mut docs).map_err(|e| ("lang_spans".to_string(), e))?;
+        read_spans(col("lang_spans")?, docs).map_err(|e| ("lang_spans".to_string(), e))?;
     }
     if let Ok(q) = df.column("quality") {
         let st = q.struct_().map_err(|e| ("quality".to_string(), e))?;
@@ -283,7 +308,7 @@ pub(crate) fn from_frame(
             d.dup_cluster_size = v;
         }
     }
-    Ok((docs, cols))
+    Ok(cols)
 }
 
 fn read_spans(c: &Column, docs: &mut [Document]) -> PolarsResult<()> {
