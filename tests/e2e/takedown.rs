@@ -9,7 +9,7 @@ use std::process::Output;
 use crate::util::*;
 
 const DOC_STAGES: &[&str] = &["ingest", "langid", "filter", "dedup"];
-pub(crate) const DOMAIN: &str = "radio-comunitaria.example";
+const DOMAIN: &str = "radio-comunitaria.example";
 
 /// `n` generated jsonl documents (Spanish sentences that pass the default filters and are not
 /// near-duplicates of one another); every other one is published on [`DOMAIN`] (on a subdomain
@@ -77,7 +77,7 @@ fn generate(path: &Path, n: usize) {
 }
 
 /// The samples plus `n` generated documents, in parts of `part_mb`.
-pub(crate) fn config(dir: &Path, part_mb: f64, n: usize) -> PathBuf {
+fn config(dir: &Path, part_mb: f64, n: usize) -> PathBuf {
     let cfg = samples_config(dir, part_mb);
     if n > 0 {
         let gen = dir.join("gen.jsonl");
@@ -92,7 +92,7 @@ pub(crate) fn config(dir: &Path, part_mb: f64, n: usize) -> PathBuf {
     cfg
 }
 
-pub(crate) fn request(dir: &Path, name: &str, body: &str) -> PathBuf {
+fn request(dir: &Path, name: &str, body: &str) -> PathBuf {
     let p = dir.join(name);
     let text = format!(
         "id = \"{}\"\nrequested_by = \"Radio comunitaria\"\ndate = \"2026-11-30\"\nreason = \"the community withdrew its consent\"\n{body}",
@@ -225,17 +225,19 @@ pub(crate) fn withdrawn_ids(work: &Path, id: &str) -> Vec<String> {
         .collect()
 }
 
+/// A pipeline run over `n` generated documents in parts of `part_mb`, and a request withdrawing
+/// the radio's domain: `(workdir, request)`.
+pub(crate) fn run_and_request_domain(dir: &Path, part_mb: f64, n: usize) -> (PathBuf, PathBuf) {
+    let cfg = config(dir, part_mb, n);
+    run_ok(dir, &["run", cfg.to_str().unwrap()], &[]);
+    let req = request(dir, "radio.toml", &format!("domains = [\"{DOMAIN}\"]"));
+    (dir.join("work"), req)
+}
+
 #[test]
 fn takedown_by_domain_reaches_every_stage_and_the_export() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(dir.path(), 0.004, 120);
-    run_ok(dir.path(), &["run", cfg.to_str().unwrap()], &[]);
-    let work = dir.path().join("work");
-    let req = request(
-        dir.path(),
-        "radio.toml",
-        &format!("domains = [\"{DOMAIN}\"]"),
-    );
+    let (work, req) = run_and_request_domain(dir.path(), 0.004, 120);
     let out = takedown_ok(dir.path(), &req);
     assert!(out.contains("documents withdrawn"), "{out}");
     let ids = withdrawn_ids(&work, "radio");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::takedown::{assert_withdrawn, config, request, takedown_ok, withdrawn_ids, DOMAIN};
+use crate::takedown::{assert_withdrawn, run_and_request_domain, takedown_ok, withdrawn_ids};
 use crate::util::*;
 
 /// A snapshot with the record's and card's run times left out.
@@ -52,14 +52,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn takedown_killed_midway_and_rerun_ends_like_an_uninterrupted_one() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(dir.path(), 0.02, 300);
-    run_ok(dir.path(), &["run", cfg.to_str().unwrap()], &[]);
-    let work = dir.path().join("work");
-    let req = request(
-        dir.path(),
-        "radio.toml",
-        &format!("domains = [\"{DOMAIN}\"]"),
-    );
+    let (work, req) = run_and_request_domain(dir.path(), 0.02, 300);
     let pristine = dir.path().join("pristine");
     copy_dir(&work, &pristine);
     // The reference runs on one thread, the killed ones on all: the result may not depend on it.

@@ -62,12 +62,13 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
     Ok(())
 }
 
-/// A `.pdf` name or a `%PDF-` header.
+/// A `.pdf` name, or content ingest's sniffing takes for a PDF (`%PDF-` in the first KiB).
 fn is_pdf(path: &std::path::Path, bytes: &[u8]) -> bool {
+    use crate::sources::sniff::{sniff, SNIFF_BYTES};
     let by_name = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    by_name || bytes.starts_with(b"%PDF-")
+    by_name || sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]) == Some(crate::config::Format::Pdf)
 }
 
 /// The text ingest keeps of a PDF, or the skip reason and detail.
