@@ -21,7 +21,8 @@ pub struct PipelineConfig {
     pub ingest: IngestConfig,
     #[serde(default)]
     pub consent: ConsentConfig,
-    /// Sections of stages this build runs later; kept as tables until their stage reads them.
+    /// The later stages' sections as written; `stages::config_check::check_sections` turns them
+    /// into their typed configs (`StageConfigs`) once, before any stage runs.
     #[serde(default)]
     pub langid: Option<toml::Table>,
     #[serde(default)]

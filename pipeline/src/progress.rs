@@ -29,6 +29,11 @@ impl Progress {
         self.bar.inc(bytes);
     }
 
+    /// Bytes counted so far.
+    pub fn position(&self) -> u64 {
+        self.bar.position()
+    }
+
     pub fn message(&self, msg: String) {
         self.bar.set_message(msg);
     }

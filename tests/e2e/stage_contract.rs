@@ -235,3 +235,60 @@ fn concurrent_runs_on_one_workdir_do_not_clobber_each_other() {
         &snapshot(&t.path().join("alone")),
     );
 }
+
+/// A part whose lock another process holds (a resubmitted Slurm task beside one still running) is
+/// left to that process, with its pid named, and the stage manifest waits for it; once the holder
+/// is gone, `--resume` finishes the part and the workdir equals a run alone.
+#[test]
+fn a_held_part_is_left_to_its_holder_and_finished_by_resume() {
+    use std::io::Write;
+    let t = tempfile::tempdir().unwrap();
+    let cfg = samples_config(t.path(), 0.004);
+    let cfg = cfg.to_str().unwrap();
+    run_ok(t.path(), &["run", cfg, "--workdir", "alone"], &[]);
+    run_ok(t.path(), &["run", cfg, "--stage", "ingest"], &[]);
+    let parts_dir = t.path().join("work/langid/_parts");
+    std::fs::create_dir_all(&parts_dir).unwrap();
+    let lock_path = parts_dir.join(".part-00001.lock");
+    let mut lock = std::fs::File::create(&lock_path).unwrap();
+    lock.try_lock().unwrap();
+    write!(lock, "4242").unwrap();
+    // A fresh run would remove every part: it refuses, naming the holder.
+    let fresh = minga()
+        .current_dir(t.path())
+        .args(["run", cfg, "--stage", "langid"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&fresh.stderr);
+    assert!(!fresh.status.success());
+    assert!(
+        err.contains("part-00001 is being written by pid 4242"),
+        "{err}"
+    );
+    let out = run_ok(
+        t.path(),
+        &["run", cfg, "--stage", "langid", "--resume"],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("part-00001 is being written by pid 4242"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 parts are being written by another process"),
+        "{err}"
+    );
+    let langid = t.path().join("work/langid");
+    assert!(!langid.join("part-00001.parquet").exists());
+    assert!(langid.join("part-00000.parquet").exists());
+    assert!(!langid.join("_manifest.json").exists());
+    drop(lock);
+    std::fs::remove_file(&lock_path).unwrap();
+    run_ok(t.path(), &["run", cfg, "--resume"], &[]);
+    run_ok(t.path(), &["audit", "verify", "--workdir", "work"], &[]);
+    assert_same_files(
+        &snapshot(&t.path().join("work")),
+        &snapshot(&t.path().join("alone")),
+    );
+}

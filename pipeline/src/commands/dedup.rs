@@ -1,15 +1,10 @@
 //! `minga dedup`: all four sub-stages locally, or one of them (`signatures`, `buckets`,
 //! `clusters`, `apply`) as a Slurm array task.
 
-use std::path::Path;
-
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::config::PipelineConfig;
-use crate::stages::dedup::{
-    apply, buckets, clusters, from_table, run_all, signatures, DedupConfig, STAGE,
-};
+use crate::stages::dedup::{apply, buckets, clusters, run_all, signatures, DedupConfig, STAGE};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -47,7 +42,7 @@ pub fn run(args: &DedupArgs) -> Result<()> {
     };
     let (input, out) = io.dirs("minga dedup needs --in DIR --out DIR")?;
     let cfg = match &io.config {
-        Some(p) => section(p)?,
+        Some(p) => crate::stages::config_check::load_sections(p)?.dedup,
         None => DedupConfig::default(),
     };
     let opts = io.run_options()?;
@@ -78,10 +73,4 @@ pub fn run(args: &DedupArgs) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// `[dedup]` of a pipeline config.
-pub fn section(path: &Path) -> Result<DedupConfig> {
-    let (cfg, _) = PipelineConfig::load(path)?;
-    from_table(cfg.dedup)
 }

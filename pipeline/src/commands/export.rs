@@ -8,10 +8,9 @@ use clap::Args;
 use minga_tokenizer::ExportConfig;
 
 use crate::cli::ShardArgs;
-use crate::config::PipelineConfig;
 use crate::runner::RunOptions;
 use crate::stages::export::{ExportJob, STAGE};
-use crate::stages::export_run::{from_table, run_export};
+use crate::stages::export_run::run_export;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -36,10 +35,7 @@ pub struct ExportArgs {
 
 pub fn run(args: &ExportArgs) -> Result<()> {
     let mut config = match &args.config {
-        Some(p) => {
-            let (cfg, base) = PipelineConfig::load(p)?;
-            from_table(cfg.export, &base)?
-        }
+        Some(p) => crate::stages::config_check::load_sections(p)?.export,
         None => ExportConfig::default(),
     };
     match &args.tokenizer {

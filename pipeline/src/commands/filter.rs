@@ -2,19 +2,18 @@
 //! reference text). The `[filter]` section is checked by `stages::filter_config`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use minga_filters::pii::PiiMode;
 use minga_filters::quality::{
     calibrate_languages, overrides_to_toml, read_reference_dir, CalibrateOptions,
 };
 
-use crate::config::PipelineConfig;
 use crate::runner::run_doc_stage;
 use crate::stages::filter::{FilterConfig, STAGE};
-use crate::stages::filter_config::{build_stage, from_table};
+use crate::stages::filter_config::build_stage;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -68,7 +67,7 @@ pub fn run(args: &FilterArgs) -> Result<()> {
         .io
         .dirs("minga filter needs --in DIR --out DIR (or the subcommand calibrate)")?;
     let mut config = match &args.io.config {
-        Some(p) => section(p)?,
+        Some(p) => crate::stages::config_check::load_sections(p)?.filter,
         None => FilterConfig::default(),
     };
     if let Some(mode) = args.pii {
@@ -78,12 +77,6 @@ pub fn run(args: &FilterArgs) -> Result<()> {
     let opts = args.io.run_options()?;
     run_doc_stage(&stage, input, output, &opts)?.print(STAGE, output);
     Ok(())
-}
-
-/// `[filter]` of a pipeline config (list paths resolved against the config's directory).
-pub fn section(path: &Path) -> Result<FilterConfig> {
-    let (cfg, base) = PipelineConfig::load(path)?;
-    from_table(cfg.filter, &base).with_context(|| format!("{}", path.display()))
 }
 
 fn calibrate(args: &CalibrateArgs) -> Result<()> {

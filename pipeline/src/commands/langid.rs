@@ -7,9 +7,8 @@ use minga_filters::langid::{Model, TrainOptions};
 
 use super::lines::map_stdin_lines;
 use crate::cli::{LangidArgs, LangidCommand};
-use crate::config::PipelineConfig;
 use crate::runner::run_doc_stage;
-use crate::stages::langid::{from_table, LangidConfig, LangidStage, STAGE};
+use crate::stages::langid::{LangidConfig, LangidStage, STAGE};
 
 pub fn run(args: &LangidArgs) -> Result<()> {
     match &args.command {
@@ -20,7 +19,7 @@ pub fn run(args: &LangidArgs) -> Result<()> {
                 .io
                 .dirs("minga langid needs --in DIR --out DIR (or a subcommand: train, detect)")?;
             let config = match &args.io.config {
-                Some(p) => section(p)?,
+                Some(p) => crate::stages::config_check::load_sections(p)?.langid,
                 None => LangidConfig::default(),
             };
             let stage = LangidStage::new(config)?;
@@ -28,12 +27,6 @@ pub fn run(args: &LangidArgs) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// `[langid]` of a pipeline config (model path resolved against the config's directory).
-pub fn section(path: &Path) -> Result<LangidConfig> {
-    let (cfg, base) = PipelineConfig::load(path)?;
-    from_table(cfg.langid, &base)
 }
 
 fn train(data: &Path, out: &Path) -> Result<()> {

@@ -246,10 +246,7 @@ fn export_job(workdir: &Path, config: Option<&Path>) -> Result<Option<ExportJob>
     };
     let release = workdir.join(crate::stages::tokenizer::STAGE);
     let cfg = match config {
-        Some(p) => {
-            let (cfg, base) = crate::config::PipelineConfig::load(p)?;
-            crate::stages::export_run::pipeline_config(cfg.export, &base, &release)?
-        }
+        Some(p) => crate::stages::config_check::load_sections(p)?.export_for_run(&release),
         None => {
             let mut c = ExportConfig {
                 tokenizer: release.join("tokenizer.json"),

@@ -8,8 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use minga_tokenizer::{compare_markdown, eval, read_text_dir, Corpus, EvalTable, TrainConfig};
 
-use crate::config::PipelineConfig;
-use crate::stages::tokenizer::{eval_references, from_table, train_release, ShardCorpus};
+use crate::stages::tokenizer::{eval_references, train_release, ShardCorpus};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenizerCommand {
@@ -70,7 +69,7 @@ pub fn run(cmd: &TokenizerCommand) -> Result<()> {
     match cmd {
         TokenizerCommand::Train(a) => {
             let mut cfg = match &a.config {
-                Some(p) => section(p)?,
+                Some(p) => crate::stages::config_check::load_sections(p)?.tokenizer,
                 None => TrainConfig::default(),
             };
             if let Some(v) = a.vocab_size {
@@ -91,12 +90,6 @@ pub fn run(cmd: &TokenizerCommand) -> Result<()> {
         }
         TokenizerCommand::Eval(a) => run_eval(a),
     }
-}
-
-/// `[tokenizer]` of a pipeline config.
-pub fn section(path: &Path) -> Result<TrainConfig> {
-    let (cfg, _) = PipelineConfig::load(path)?;
-    from_table(cfg.tokenizer)
 }
 
 /// Texts of a stage dir grouped by language (for `eval --in`).

@@ -11,6 +11,33 @@ use anyhow::Result;
 
 /// Writes `out/index.html` (and `out/stats.json`) for `workdir`, restricted to documents under
 /// `licences` when that is not empty; returns the page's path.
+/// The data card as a [`ReduceStage`] of `minga run`: built anew every time (it reads only
+/// manifests, ledgers and column totals, in seconds), so it is never "current".
+pub struct ReportStage<'a> {
+    pub workdir: &'a Path,
+    pub out: &'a Path,
+}
+
+impl crate::runner::ReduceStage for ReportStage<'_> {
+    fn name(&self) -> &'static str {
+        "report"
+    }
+
+    fn waits_for(&self) -> Option<String> {
+        None
+    }
+
+    fn is_current(&self) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn run(&mut self) -> Result<()> {
+        let page = build(self.workdir, self.out, &[])?;
+        eprintln!("report: {}", page.display());
+        Ok(())
+    }
+}
+
 pub fn build(workdir: &Path, out: &Path, licences: &[String]) -> Result<PathBuf> {
     let stats = collect::collect(workdir, licences)?;
     let page = html::render(&stats, "minga data card");

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::config::PipelineConfig;
 use crate::stages::dedup::DedupConfig;
+use crate::stages::filter::FilterConfig;
 use crate::stages::langid::LangidConfig;
 use minga_tokenizer::{ExportConfig, TrainConfig};
 
@@ -37,8 +38,40 @@ struct Shapes {
     _report: Option<ReportConfig>,
 }
 
-/// Checks every stage section of the config at `path` (already loaded as `cfg`).
-pub fn check_sections(path: &Path, cfg: &PipelineConfig, base: &Path) -> Result<()> {
+/// Every stage's section of a config, typed, checked and with its paths resolved: made once,
+/// before any stage runs, and what every step reads.
+#[derive(Debug, Clone)]
+pub struct StageConfigs {
+    pub langid: LangidConfig,
+    pub filter: FilterConfig,
+    pub dedup: DedupConfig,
+    pub tokenizer: TrainConfig,
+    pub export: ExportConfig,
+    /// Whether `[export]` names its tokenizer (otherwise a run exports with its own release).
+    pub export_names_tokenizer: bool,
+}
+
+impl StageConfigs {
+    /// `[export]` for `minga run`: the tokenizer the section names, else the run's own release.
+    pub fn export_for_run(&self, release_dir: &Path) -> ExportConfig {
+        let mut c = self.export.clone();
+        if !self.export_names_tokenizer {
+            c.tokenizer = release_dir.join("tokenizer.json");
+        }
+        c
+    }
+}
+
+/// The config at `path`, loaded, with every stage section checked ([`check_sections`]); for the
+/// stage commands' `--config`.
+pub fn load_sections(path: &Path) -> Result<StageConfigs> {
+    let (cfg, base) = PipelineConfig::load(path)?;
+    check_sections(path, &cfg, &base)
+}
+
+/// Checks every stage section of the config at `path` (already loaded as `cfg`) and returns them
+/// typed; the first bad section is an error naming it and, where it can, the line.
+pub fn check_sections(path: &Path, cfg: &PipelineConfig, base: &Path) -> Result<StageConfigs> {
     let text = std::fs::read_to_string(path)?;
     let shapes = rename_sections(&text);
     if let Err(e) = toml::from_str::<Shapes>(&shapes) {
@@ -48,42 +81,32 @@ pub fn check_sections(path: &Path, cfg: &PipelineConfig, base: &Path) -> Result<
             e.to_string().replace("[_", "[")
         );
     }
-    let checks: [(&str, Result<()>); 5] = [
-        (
-            "langid",
-            crate::stages::langid::from_table(cfg.langid.clone(), base).map(drop),
-        ),
-        (
-            "filter",
-            crate::stages::filter_config::from_table(cfg.filter.clone(), base).map(drop),
-        ),
-        (
-            "dedup",
-            crate::stages::dedup::from_table(cfg.dedup.clone()).map(drop),
-        ),
-        (
-            "tokenizer",
-            crate::stages::tokenizer::from_table(cfg.tokenizer.clone()).map(drop),
-        ),
-        (
-            "export",
-            crate::stages::export_run::from_table(cfg.export.clone(), base).map(drop),
-        ),
-    ];
-    for (section, result) in checks {
-        if let Err(e) = result {
-            let message = format!("{e:#}");
-            let line = backticked(&message)
-                .and_then(|key| line_of(&text, section, key))
-                .map(|n| format!(" (line {n})"))
-                .unwrap_or_default();
-            return Err(anyhow!(
-                "invalid config {}: [{section}]{line}: {message}",
-                path.display()
-            ));
-        }
-    }
-    Ok(())
+    let at_line = |section: &str, e: anyhow::Error| {
+        let message = format!("{e:#}");
+        let line = backticked(&message)
+            .and_then(|key| line_of(&text, section, key))
+            .map(|n| format!(" (line {n})"))
+            .unwrap_or_default();
+        anyhow!(
+            "invalid config {}: [{section}]{line}: {message}",
+            path.display()
+        )
+    };
+    use crate::stages::{dedup, export_run, filter_config, langid, tokenizer};
+    Ok(StageConfigs {
+        langid: langid::from_table(cfg.langid.clone(), base).map_err(|e| at_line("langid", e))?,
+        filter: filter_config::from_table(cfg.filter.clone(), base)
+            .map_err(|e| at_line("filter", e))?,
+        dedup: dedup::from_table(cfg.dedup.clone()).map_err(|e| at_line("dedup", e))?,
+        tokenizer: tokenizer::from_table(cfg.tokenizer.clone())
+            .map_err(|e| at_line("tokenizer", e))?,
+        export: export_run::from_table(cfg.export.clone(), base)
+            .map_err(|e| at_line("export", e))?,
+        export_names_tokenizer: cfg
+            .export
+            .as_ref()
+            .is_some_and(|t| t.contains_key("tokenizer")),
+    })
 }
 
 /// Section headers renamed to the `Shapes` field names (`[dedup]` -> `[_dedup]`, also nested
@@ -158,5 +181,52 @@ mod tests {
             backticked("unknown key `pii_mode` in [filter]"),
             Some("pii_mode")
         );
+    }
+
+    /// A section written back out as TOML and read again gives the same typed config, for
+    /// every serde-shaped section, defaults and changed values alike.
+    #[test]
+    fn sections_round_trip_through_toml() {
+        use crate::stages::{dedup, export_run, langid, tokenizer};
+        fn table<T: serde::Serialize>(c: &T) -> toml::Table {
+            toml::from_str(&toml::to_string(c).unwrap()).unwrap()
+        }
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("pipeline.toml");
+        std::fs::write(
+            &path,
+            "[[source]]\nname = \"s\"\npath = \"d\"\n\
+             [langid]\nmin_score = 0.3\n[langid.min_score_by_lang]\ngrn = 0.2\n\
+             [dedup]\nbands = 9\nrows = 13\nkeep_near_duplicates_for = [\"que\"]\n\
+             [tokenizer]\nvocab_size = 4096\n\
+             [export]\ngroup_by = \"lang\"\n",
+        )
+        .unwrap();
+        let changed = load_sections(&path).unwrap();
+        assert_eq!(changed.dedup.bands, 9);
+        let base = Path::new("");
+        for c in [changed, defaults()] {
+            assert_eq!(
+                langid::from_table(Some(table(&c.langid)), base).unwrap(),
+                c.langid
+            );
+            assert_eq!(dedup::from_table(Some(table(&c.dedup))).unwrap(), c.dedup);
+            assert_eq!(
+                tokenizer::from_table(Some(table(&c.tokenizer))).unwrap(),
+                c.tokenizer
+            );
+            assert_eq!(
+                export_run::from_table(Some(table(&c.export)), base).unwrap(),
+                c.export
+            );
+        }
+    }
+
+    fn defaults() -> StageConfigs {
+        let cfg = PipelineConfig::default();
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("empty.toml");
+        std::fs::write(&path, "").unwrap();
+        check_sections(&path, &cfg, Path::new("")).unwrap()
     }
 }

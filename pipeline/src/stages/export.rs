@@ -8,13 +8,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use minga_manifests::{part_name, FileEntry, PartManifest, ShardReader, PARTS_DIR};
+use minga_manifests::{part_name, PartManifest, ShardReader, PARTS_DIR};
 use minga_tokenizer::{Encoder, ExportConfig, GroupBy, ShardExport};
 
-use crate::runner::{count, now_utc, PartPaths};
+use crate::runner::{count, PartPaths};
 pub use crate::stages::export_files::{clear_export, read_idx_lengths, write_export_json};
 use crate::stages::export_files::{file_entry, write_index, write_stats, IndexRows};
 
@@ -124,20 +123,18 @@ fn group_dir(by: GroupBy, lang: &str, source: &str, id: &str) -> Result<String> 
     Ok(parts.join("/"))
 }
 
-/// Exports one input part; writes its part manifest last and returns it.
+/// Exports one input part into `m`, the part's manifest, and returns it (the runner checks
+/// and writes it: [`check_export_part`]).
 pub fn export_part(
     job: &ExportJob,
     input: &Path,
-    entry: FileEntry,
     part: usize,
     out: &Path,
-    config_digest: &str,
-    in_digest: &str,
+    mut m: PartManifest,
 ) -> Result<PartManifest> {
-    let clock = Instant::now();
-    let started = now_utc();
     let name = part_name(part);
-    let paths = PartPaths::for_writing(out, part);
+    // Temps a killed run left for this part go, in the part's dirs and the export's own.
+    PartPaths::for_writing(out, part);
     for sub in [INDEX_DIR, STATS_DIR] {
         crate::runner::remove_stale_temps(&out.join(sub), &name);
     }
@@ -182,23 +179,15 @@ pub fn export_part(
         documents,
     )?);
     count(&mut counters, "tokens", tokens);
-    let m = PartManifest {
-        stage: STAGE.into(),
-        part: name,
-        version: minga_manifests::VERSION.into(),
-        config_digest: config_digest.into(),
-        input_digest: in_digest.into(),
-        inputs: vec![entry],
-        outputs,
-        rows_in,
-        rows_out: documents,
-        rows_rejected: 0,
-        reasons: BTreeMap::new(),
-        counters,
-        started,
-        finished: now_utc(),
-        seconds: clock.elapsed().as_secs_f64(),
-    };
+    m.outputs = outputs;
+    m.rows_in = rows_in;
+    m.rows_out = documents;
+    m.counters = counters;
+    Ok(m)
+}
+
+/// Conservation of an export part: every document in is exported or counted as left out.
+pub fn check_export_part(m: &PartManifest) -> Result<()> {
     let left_out: u64 = [NOT_EXPORTED_LICENCE, NOT_EXPORTED_CONSENT, NOT_EXPORTED_USE]
         .iter()
         .map(|k| m.counters.get(*k).copied().unwrap_or(0))
@@ -212,8 +201,7 @@ pub fn export_part(
             left_out
         );
     }
-    m.write(&paths.manifest)?;
-    Ok(m)
+    Ok(())
 }
 
 /// Reads part `input` and encodes each selected document into the dataset of its group; returns

@@ -2,15 +2,17 @@
 //! chosen, the selected parts exported with `--resume`, and once every part is done the merged
 //! manifest, `export.json` and (grouped exports) the blend.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use minga_manifests::MANIFEST_FILE;
+use minga_manifests::{FileEntry, PartManifest, MANIFEST_FILE};
 use minga_tokenizer::{ExportConfig, ExportStats, GroupBy};
 
 use crate::progress::Progress;
-use crate::runner::{input_digest, merge_if_complete, part_is_done, RunOptions, StageRun};
-use crate::stages::export::{clear_export, export_part, write_export_json, ExportJob, STAGE};
+use crate::runner::{input_entry, run_parts, shard_parts, Part, PartStage, RunOptions, StageRun};
+use crate::stages::export::{
+    check_export_part, clear_export, export_part, write_export_json, ExportJob, STAGE,
+};
 use crate::stages::export_blend::{blend_table, build_blend, write_blend, BLEND_JSON, DATA_ARGS};
 
 /// `[export]` of a pipeline config; a relative tokenizer path is resolved against `base`.
@@ -21,20 +23,6 @@ pub fn from_table(table: Option<toml::Table>, base: &Path) -> Result<ExportConfi
     };
     c.blend.validate().context("invalid [export] section")?;
     c.tokenizer = base.join(&c.tokenizer);
-    Ok(c)
-}
-
-/// `[export]` for `minga run`: the tokenizer the section names, else the release of this run.
-pub fn pipeline_config(
-    table: Option<toml::Table>,
-    base: &Path,
-    release_dir: &Path,
-) -> Result<ExportConfig> {
-    let named = table.as_ref().is_some_and(|t| t.contains_key("tokenizer"));
-    let mut c = from_table(table, base)?;
-    if !named {
-        c.tokenizer = release_dir.join("tokenizer.json");
-    }
     Ok(c)
 }
 
@@ -92,45 +80,70 @@ pub fn run_export(
     out: &Path,
     opts: &RunOptions,
 ) -> Result<StageRun> {
-    let parts = crate::runner::input_parts(input)?;
-    let config = job.manifest_config();
-    let config_digest = crate::config::digest_of(&config);
-    if !opts.resume && opts.shards.count == 1 {
-        clear_export(out)?;
-    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let (selected, total) = crate::runner::select_parts(&parts, opts.shards);
-    let progress = Progress::bytes(STAGE, total);
-    let mut run = StageRun::default();
-    for (part, path) in selected {
-        let (_, entry) = crate::runner::open_input(path)?;
-        let bytes = entry.bytes;
-        let in_digest = input_digest(std::slice::from_ref(&entry));
-        if opts.resume && part_is_done(out, *part, &config_digest, &in_digest) {
-            run.parts_skipped += 1;
-            progress.inc(bytes);
-            continue;
-        }
-        let m = export_part(job, path, entry, *part, out, &config_digest, &in_digest)
-            .with_context(|| format!("export: part {}", path.display()))?;
-        run.add(&m);
-        progress.inc(bytes);
+    run_parts(&mut Export { job, input, out }, opts)
+}
+
+/// The export as a [`PartStage`]: each input part encoded into its `.bin`/`.idx` shards.
+struct Export<'a> {
+    job: &'a ExportJob,
+    input: &'a Path,
+    out: &'a Path,
+}
+
+impl PartStage for Export<'_> {
+    type Source = PathBuf;
+
+    fn name(&self) -> &'static str {
+        STAGE
     }
-    progress.finish();
-    if input.join(MANIFEST_FILE).exists() {
-        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
-        if merge_if_complete(out, STAGE, config, &config_digest, &all)?.is_some() {
-            let stats = write_export_json(job, out, &all)?;
-            eprintln!(
-                "export: {} documents, {} tokens ({}) in {} shards",
-                stats.documents,
-                stats.tokens,
-                stats.dtype,
-                stats.shards.len()
-            );
-            write_blend_if_grouped(job, out, &stats)?;
-            run.manifest_written = true;
-        }
+
+    fn config(&self) -> serde_json::Value {
+        self.job.manifest_config()
     }
-    Ok(run)
+
+    fn dir(&self) -> &Path {
+        self.out
+    }
+
+    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
+        shard_parts(self.input)
+    }
+
+    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
+        Ok(vec![input_entry(&part.source)?])
+    }
+
+    fn clear(&self) -> Result<()> {
+        clear_export(self.out)
+    }
+
+    fn run_part(
+        &mut self,
+        part: &Part<PathBuf>,
+        m: PartManifest,
+        _progress: &Progress,
+    ) -> Result<PartManifest> {
+        export_part(self.job, &part.source, part.number, self.out, m)
+    }
+
+    fn check(&self, m: &PartManifest) -> Result<()> {
+        check_export_part(m)
+    }
+
+    fn input_complete(&self) -> bool {
+        self.input.join(MANIFEST_FILE).exists()
+    }
+
+    fn finish(&mut self, parts: &[usize]) -> Result<()> {
+        let stats = write_export_json(self.job, self.out, parts)?;
+        eprintln!(
+            "export: {} documents, {} tokens ({}) in {} shards",
+            stats.documents,
+            stats.tokens,
+            stats.dtype,
+            stats.shards.len()
+        );
+        write_blend_if_grouped(self.job, self.out, &stats)
+    }
 }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use crate::config::PipelineConfig;
-use crate::runner::{run_doc_stage, RunOptions, ShardSpec};
+use crate::runner::{run_doc_stage, run_reduce, RunOptions, ShardSpec};
+use crate::stages::config_check::StageConfigs;
 use crate::stages::dedup;
 use crate::stages::filter;
 use crate::stages::ingest::{self, IngestJob};
@@ -22,6 +23,8 @@ use crate::stages::langid::{self, LangidStage};
 /// What every step needs: the checked config, where relative paths start, the workdir, options.
 pub struct RunContext {
     pub cfg: PipelineConfig,
+    /// Every stage's section, typed and checked before the first stage.
+    pub sections: StageConfigs,
     pub base: PathBuf,
     pub workdir: PathBuf,
     pub opts: RunOptions,
@@ -163,7 +166,7 @@ pub fn stage_named(name: &str) -> Result<&'static StagePlan> {
 /// The config, its directory and the workdir (the `--workdir` flag wins over the config's).
 pub fn load(config: &Path, workdir: Option<&PathBuf>, opts: RunOptions) -> Result<RunContext> {
     let (cfg, base) = PipelineConfig::load(config)?;
-    crate::stages::config_check::check_sections(config, &cfg, &base)?;
+    let sections = crate::stages::config_check::check_sections(config, &cfg, &base)?;
     let workdir = match workdir {
         Some(w) => w.clone(),
         None => crate::config::join_clean(&base, &cfg.workdir),
@@ -173,6 +176,7 @@ pub fn load(config: &Path, workdir: Option<&PathBuf>, opts: RunOptions) -> Resul
     }
     Ok(RunContext {
         cfg,
+        sections,
         base,
         workdir,
         opts,
@@ -224,8 +228,7 @@ fn ingest_step(ctx: &RunContext) -> Result<()> {
 }
 
 fn langid_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::stages::langid::from_table(ctx.cfg.langid.clone(), &ctx.base)?;
-    let stage = LangidStage::new(config)?;
+    let stage = LangidStage::new(ctx.sections.langid.clone())?;
     let out = ctx.stage_dir(langid::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(ingest::STAGE), &out, &ctx.opts)?
         .print(langid::STAGE, &out);
@@ -233,8 +236,7 @@ fn langid_step(ctx: &RunContext) -> Result<()> {
 }
 
 fn filter_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::stages::filter_config::from_table(ctx.cfg.filter.clone(), &ctx.base)?;
-    let stage = crate::stages::filter_config::build_stage(config)?;
+    let stage = crate::stages::filter_config::build_stage(ctx.sections.filter.clone())?;
     let out = ctx.stage_dir(filter::STAGE);
     run_doc_stage(&stage, &ctx.stage_dir(langid::STAGE), &out, &ctx.opts)?
         .print(filter::STAGE, &out);
@@ -243,9 +245,9 @@ fn filter_step(ctx: &RunContext) -> Result<()> {
 
 /// Dedup's per-part first step alone (a Slurm array before the `dedup` reduce job).
 fn dedup_signatures_step(ctx: &RunContext) -> Result<()> {
-    let config = crate::stages::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let config = &ctx.sections.dedup;
     let out = ctx.stage_dir(dedup::STAGE);
-    let r = dedup::signatures::run(&config, &ctx.stage_dir(filter::STAGE), &out, &ctx.opts)?;
+    let r = dedup::signatures::run(config, &ctx.stage_dir(filter::STAGE), &out, &ctx.opts)?;
     eprintln!(
         "dedup signatures: {} parts run, {} skipped -> {}",
         r.parts_run,
@@ -261,14 +263,14 @@ fn dedup_signatures_step(ctx: &RunContext) -> Result<()> {
 /// clusters and apply over everything.
 fn dedup_step(ctx: &RunContext) -> Result<()> {
     let input = ctx.stage_dir(filter::STAGE);
-    let config = crate::stages::dedup::from_table(ctx.cfg.dedup.clone())?;
+    let config = &ctx.sections.dedup;
     let out = ctx.stage_dir(dedup::STAGE);
     if ctx.opts.shards.count == 1 {
-        return crate::stages::dedup::run_all(&config, &input, &out, ctx.opts.resume);
+        return crate::stages::dedup::run_all(config, &input, &out, ctx.opts.resume);
     }
     dedup_signatures_step(ctx)?;
-    if dedup::signatures::all_done(&config, &input, &out)? {
-        crate::stages::dedup::run_all_after_signatures(&config, &input, &out, ctx.opts.resume)?;
+    if dedup::signatures::all_done(config, &input, &out)? {
+        crate::stages::dedup::run_all_after_signatures(config, &input, &out, ctx.opts.resume)?;
     } else {
         eprintln!("dedup: buckets, clusters and apply wait for the other shards' signatures");
     }
@@ -282,9 +284,9 @@ fn last_doc_stage(ctx: &RunContext) -> PathBuf {
 
 /// Trains the release once the last document stage is complete (it waits, Ok, while it is not).
 fn tokenizer_step(ctx: &RunContext) -> Result<()> {
-    let cfg = crate::stages::tokenizer::from_table(ctx.cfg.tokenizer.clone())?;
+    let cfg = &ctx.sections.tokenizer;
     let out = ctx.stage_dir(crate::stages::tokenizer::STAGE);
-    crate::stages::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, &cfg, ctx.opts.resume)?;
+    crate::stages::tokenizer::pipeline_step(&last_doc_stage(ctx), &out, cfg, ctx.opts.resume)?;
     Ok(())
 }
 
@@ -307,8 +309,7 @@ fn export_step(ctx: &RunContext) -> Result<()> {
         },
     };
     let release = ctx.stage_dir(crate::stages::tokenizer::STAGE);
-    let cfg =
-        crate::stages::export_run::pipeline_config(ctx.cfg.export.clone(), &ctx.base, &release)?;
+    let cfg = ctx.sections.export_for_run(&release);
     let out = ctx.stage_dir(crate::stages::export::STAGE);
     crate::stages::export_run::pipeline_step(cfg, &input, &out, &opts)
 }
@@ -316,7 +317,10 @@ fn export_step(ctx: &RunContext) -> Result<()> {
 /// The data card of everything the run wrote, last.
 fn report_step(ctx: &RunContext) -> Result<()> {
     let out = ctx.stage_dir("report");
-    let page = crate::report::build(&ctx.workdir, &out, &[])?;
-    eprintln!("report: {}", page.display());
+    let mut report = crate::report::ReportStage {
+        workdir: &ctx.workdir,
+        out: &out,
+    };
+    run_reduce(&mut report, ctx.opts.resume)?;
     Ok(())
 }

@@ -14,6 +14,8 @@ use minga_tokenizer::{
     eval, write_release, Corpus, CorpusDoc, EvalTable, Release, TokError, TrainConfig,
 };
 
+use crate::runner::{run_reduce, ReduceStage};
+
 /// Directory of the release bundle inside a workdir.
 pub const STAGE: &str = "tokenizer";
 /// Language label of documents without one (a stage dir that did not go through langid).
@@ -84,22 +86,35 @@ pub fn train_release(
 /// The `minga run` step: trains once the input stage is complete; with `--resume`, keeps a
 /// release made from the same data and config. Returns whether a release is in place.
 pub fn pipeline_step(input: &Path, out: &Path, cfg: &TrainConfig, resume: bool) -> Result<bool> {
-    if !input.join(MANIFEST_FILE).exists() {
-        eprintln!(
-            "tokenizer: waits for {} (the input stage is not finished)",
-            input.join(MANIFEST_FILE).display()
-        );
-        return Ok(false);
+    let mut stage = TokenizerStage { input, out, cfg };
+    Ok(run_reduce(&mut stage, resume)?.done())
+}
+
+/// Tokenizer training as a [`ReduceStage`]: the whole last document stage into one release.
+struct TokenizerStage<'a> {
+    input: &'a Path,
+    out: &'a Path,
+    cfg: &'a TrainConfig,
+}
+
+impl ReduceStage for TokenizerStage<'_> {
+    fn name(&self) -> &'static str {
+        STAGE
     }
-    if resume && release_is_current(input, out, cfg)? {
-        eprintln!(
-            "tokenizer: release in {} is current (resume)",
-            out.display()
-        );
-        return Ok(true);
+
+    fn waits_for(&self) -> Option<String> {
+        let manifest = self.input.join(MANIFEST_FILE);
+        (!manifest.exists())
+            .then(|| format!("{} (the input stage is not finished)", manifest.display()))
     }
-    train_release(input, out, cfg, None, &[])?;
-    Ok(true)
+
+    fn is_current(&self) -> Result<bool> {
+        release_is_current(self.input, self.out, self.cfg)
+    }
+
+    fn run(&mut self) -> Result<()> {
+        train_release(self.input, self.out, self.cfg, None, &[])
+    }
 }
 
 /// True when `out/release.json` was made from the same training data and config.

@@ -2,8 +2,7 @@
 //! `dup_cluster_size`) and every document in no cluster, and sends the others to the ledger with
 //! `dedup.exact` or `dedup.minhash` and `dup_of` = the kept document's id.
 
-use std::path::Path;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use minga_filters::dedup::{ClusterTable, Decision, DocInfo, DupReason};
@@ -13,72 +12,96 @@ use minga_manifests::{
 
 use super::boilerplate::{Boilerplate, ONLY_BOILERPLATE};
 use super::records::read_cluster_part;
-use super::{clusters, format_id, input_parts, DedupConfig, Layout, STAGE};
+use super::{clusters, format_id, DedupConfig, Layout, STAGE};
+use crate::progress::Progress;
 use crate::runner::{
-    clear_outputs, count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done,
-    PartPaths, RunOptions, StageRun,
+    clear_outputs, close_part, count, input_entry, run_parts, shard_parts, Part, PartPaths,
+    PartStage, RunOptions, StageRun,
 };
 
 /// Runs the apply step over the selected parts; writes `_manifest.json` once all parts are done.
 pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Result<StageRun> {
-    let parts = input_parts(input)?;
     let layout = Layout::new(out);
-    let digest = cfg.digest();
     let cm = Layout::step_manifest(&layout.clusters(), clusters::MANIFEST);
     match PartManifest::read(&cm) {
-        Ok(m) if m.config_digest == digest => {}
+        Ok(m) if m.config_digest == cfg.digest() => {}
         _ => bail!(
             "{} is missing or made with another [dedup] config: run `minga dedup clusters` first",
             cm.display()
         ),
     }
-    if !opts.resume && opts.shards.count == 1 {
-        clear_outputs(out)?;
-        super::clear_dir(&out.join(super::boilerplate::DIR))?;
+    run_parts(
+        &mut Apply {
+            cfg,
+            input,
+            out,
+            layout,
+        },
+        opts,
+    )
+}
+
+/// The apply step as a [`PartStage`]: each input part with that part's cluster decisions.
+struct Apply<'a> {
+    cfg: &'a DedupConfig,
+    input: &'a Path,
+    out: &'a Path,
+    layout: Layout,
+}
+
+impl PartStage for Apply<'_> {
+    type Source = PathBuf;
+
+    fn name(&self) -> &'static str {
+        STAGE
     }
-    let mut run = StageRun::default();
-    for (part, path) in parts.iter().filter(|(p, _)| opts.shards.selects(*p)) {
-        let (blake3, bytes) = crate::runner::checked_input(path)?;
-        let reader = ShardReader::open(path)?;
-        let entry = FileEntry {
-            path: part_name(*part) + ".parquet",
-            bytes,
-            rows: reader.rows(),
-            blake3,
-        };
-        let in_digest = input_digest(std::slice::from_ref(&entry));
-        if opts.resume && part_is_done(out, *part, &digest, &in_digest) {
-            run.parts_skipped += 1;
-            continue;
-        }
-        let table = read_cluster_part(&layout.cluster_file(*part))?;
+
+    fn config(&self) -> serde_json::Value {
+        self.cfg.manifest_config()
+    }
+
+    fn dir(&self) -> &Path {
+        self.out
+    }
+
+    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
+        shard_parts(self.input)
+    }
+
+    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
+        let mut entry = input_entry(&part.source)?;
+        entry.path = part_name(part.number) + ".parquet";
+        Ok(vec![entry])
+    }
+
+    fn clear(&self) -> Result<()> {
+        clear_outputs(self.out)?;
+        super::clear_dir(&self.out.join(super::boilerplate::DIR))
+    }
+
+    fn run_part(
+        &mut self,
+        part: &Part<PathBuf>,
+        m: PartManifest,
+        _progress: &Progress,
+    ) -> Result<PartManifest> {
+        let reader = ShardReader::open(&part.source)?;
+        let table = read_cluster_part(&self.layout.cluster_file(part.number))?;
+        let cfg = self.cfg;
         let boilerplate = match cfg.boilerplate_lines {
             true => Some(Boilerplate::count(
-                path,
+                &part.source,
                 cfg.boilerplate_min_docs,
                 cfg.boilerplate_min_words,
             )?),
             false => None,
         };
-        let m = run_part(
-            reader,
-            entry,
-            *part,
-            out,
-            &table,
-            boilerplate,
-            &digest,
-            &in_digest,
-        )
-        .with_context(|| format!("dedup apply: part {}", path.display()))?;
-        run.add(&m);
+        apply_part(reader, part.number, self.out, &table, boilerplate, m)
     }
-    if input.join(MANIFEST_FILE).exists() {
-        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
-        run.manifest_written =
-            merge_if_complete(out, STAGE, cfg.manifest_config(), &digest, &all)?.is_some();
+
+    fn input_complete(&self) -> bool {
+        self.input.join(MANIFEST_FILE).exists()
     }
-    Ok(run)
 }
 
 /// The ledger entry of a removed document.
@@ -131,22 +154,15 @@ fn strip_boilerplate(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_part(
+fn apply_part(
     mut reader: ShardReader,
-    entry: FileEntry,
     part: usize,
     out: &Path,
     table: &ClusterTable,
     mut boilerplate: Option<Boilerplate>,
-    digest: &str,
-    in_digest: &str,
+    mut m: PartManifest,
 ) -> Result<PartManifest> {
-    let started = now_utc();
-    let clock = Instant::now();
     let paths = PartPaths::for_writing(out, part);
-    let mut m = PartManifest::new(STAGE, part, digest, in_digest, started);
-    m.inputs = vec![entry];
     let added = Columns {
         dedup: true,
         ..Columns::default()
@@ -228,5 +244,5 @@ fn run_part(
             )
         }
     };
-    finish_part(m, kept_w, ledger_w, &paths, clock)
+    close_part(m, kept_w, ledger_w)
 }

@@ -30,7 +30,13 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Re
             continue;
         }
         let manifest = Layout::step_manifest(&layout.buckets(), &table.name());
-        if opts.resume && PartManifest::read(&manifest).is_ok_and(|m| m.config_digest == digest) {
+        let current = super::reduce::step_is_current(
+            &manifest,
+            &digest,
+            &layout.signatures(),
+            &layout.buckets(),
+        );
+        if opts.resume && current {
             continue;
         }
         let m = run_table(table, &parts, &layout, &digest)

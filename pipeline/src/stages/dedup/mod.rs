@@ -19,6 +19,7 @@ pub mod boilerplate;
 pub mod buckets;
 pub mod clusters;
 pub mod records;
+pub mod reduce;
 pub mod signatures;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use anyhow::{bail, Context, Result};
 use minga_filters::dedup::{DedupParams, PairKind, Verify, DEFAULT_SEED};
 use serde::{Deserialize, Serialize};
 
-use crate::runner::{RunOptions, ShardSpec};
+use crate::runner::{run_reduce, RunOptions, ShardSpec};
 
 pub const STAGE: &str = "dedup";
 
@@ -190,7 +191,6 @@ impl Layout {
         self.clusters()
             .join(format!("{}.bin", minga_manifests::part_name(part)))
     }
-    /// `<step dir>/_parts/<name>.json`.
     /// Writes a step manifest, first removing the temps of one a killed run left (each step
     /// manifest has one writer).
     pub fn write_step_manifest(m: &minga_manifests::PartManifest, path: &Path) -> Result<()> {
@@ -201,6 +201,7 @@ impl Layout {
         Ok(())
     }
 
+    /// `<step dir>/_parts/<name>.json`.
     pub fn step_manifest(step_dir: &Path, name: &str) -> PathBuf {
         step_dir
             .join(minga_manifests::PARTS_DIR)
@@ -264,9 +265,15 @@ pub fn run_all_after_signatures(
         resume,
         shards: ShardSpec::ALL,
     };
-    buckets::run(cfg, input, out, &opts)?;
-    clusters::run(cfg, input, out)?;
-    apply::run(cfg, input, out, &opts)?.print(STAGE, out);
+    let mut clusters = reduce::Clusters {
+        cfg,
+        input,
+        out,
+        resume,
+    };
+    if run_reduce(&mut clusters, resume)?.done() {
+        apply::run(cfg, input, out, &opts)?.print(STAGE, out);
+    }
     Ok(())
 }
 

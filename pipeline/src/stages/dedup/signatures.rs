@@ -2,7 +2,7 @@
 //! optionally a URL key), each sorted by `(bucket, key)` for the buckets step's merge.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -12,29 +12,79 @@ use rayon::prelude::*;
 
 use super::records::{RecordWriter, ROW_MAGIC};
 use super::{clear_dir, input_parts, parse_id, DedupConfig, Layout, Table};
-use crate::runner::{count, now_utc, Counters, RunOptions, StageRun, BATCH};
+use crate::progress::Progress;
+use crate::runner::{
+    count, input_entry, now_utc, run_parts, shard_parts, Counters, Part, PartStage, RunOptions,
+    StageRun, BATCH,
+};
 
 /// Runs the signatures step over the selected parts of `input`.
 pub fn run(cfg: &DedupConfig, input: &Path, out: &Path, opts: &RunOptions) -> Result<StageRun> {
-    let parts = input_parts(input)?;
     let layout = Layout::new(out);
-    if !opts.resume && opts.shards.count == 1 {
-        clear_dir(&layout.signatures())?;
+    let dir = layout.signatures();
+    run_parts(
+        &mut Signatures {
+            cfg,
+            input,
+            layout,
+            dir,
+        },
+        opts,
+    )
+}
+
+/// The signatures step as a [`PartStage`]: each input part's sorted table rows, under
+/// `_dedup/signatures/` (no stage manifest of its own: the `dedup` stage's is apply's).
+struct Signatures<'a> {
+    cfg: &'a DedupConfig,
+    input: &'a Path,
+    layout: Layout,
+    dir: PathBuf,
+}
+
+impl PartStage for Signatures<'_> {
+    type Source = PathBuf;
+
+    fn name(&self) -> &'static str {
+        "dedup.signatures"
     }
-    let digest = cfg.digest();
-    let mut run = StageRun::default();
-    for (part, path) in parts.iter().filter(|(p, _)| opts.shards.selects(*p)) {
-        let manifest = Layout::step_manifest(&layout.signatures(), &part_name(*part));
-        if opts.resume && step_is_done(&manifest, &digest, path)? {
-            run.parts_skipped += 1;
-            continue;
-        }
-        let m = run_part(cfg, *part, path, &layout, &digest)
-            .with_context(|| format!("dedup signatures: part {}", path.display()))?;
-        Layout::write_step_manifest(&m, &manifest)?;
-        run.add(&m);
+
+    fn config(&self) -> serde_json::Value {
+        self.cfg.manifest_config()
     }
-    Ok(run)
+
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
+        shard_parts(self.input)
+    }
+
+    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
+        Ok(vec![input_entry(&part.source)?])
+    }
+
+    fn clear(&self) -> Result<()> {
+        clear_dir(&self.dir)
+    }
+
+    fn run_part(
+        &mut self,
+        part: &Part<PathBuf>,
+        m: PartManifest,
+        _progress: &Progress,
+    ) -> Result<PartManifest> {
+        sign_part(self.cfg, part.number, &part.source, &self.layout, m)
+    }
+
+    fn input_complete(&self) -> bool {
+        false
+    }
+
+    fn merges(&self) -> bool {
+        false
+    }
 }
 
 /// True when the input stage is complete and every part's signatures are written with this config.
@@ -48,15 +98,6 @@ pub fn all_done(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<bool> {
         let m = Layout::step_manifest(&layout.signatures(), &part_name(*p));
         PartManifest::read(&m).is_ok_and(|m| m.config_digest == digest)
     }))
-}
-
-/// True when a step's manifest exists for the same config and the same input file.
-pub fn step_is_done(manifest: &Path, digest: &str, input: &Path) -> Result<bool> {
-    let Ok(m) = PartManifest::read(manifest) else {
-        return Ok(false);
-    };
-    let (b3, _) = minga_manifests::blake3_file(input)?;
-    Ok(m.config_digest == digest && m.inputs.iter().any(|i| i.blake3 == b3))
 }
 
 /// The representative's quality: the configured signal when the shard has it, else 0.
@@ -75,20 +116,17 @@ fn url_key(url: &str) -> u128 {
     u128::from_le_bytes(a)
 }
 
-fn run_part(
+fn sign_part(
     cfg: &DedupConfig,
     part: usize,
     path: &Path,
     layout: &Layout,
-    digest: &str,
+    mut m: PartManifest,
 ) -> Result<PartManifest> {
-    let started = now_utc();
-    let clock = Instant::now();
     let params = cfg.params()?;
     let tables = cfg.tables();
     let mut rows: Vec<Vec<BandEntry>> = vec![Vec::new(); tables.len()];
     let mut counters = Counters::new();
-    crate::runner::checked_input(path)?;
     let mut reader = ShardReader::open(path)?;
     let mut next_row: u32 = 0;
     while let Some((docs, cols)) = reader.next_batch()? {
@@ -149,18 +187,11 @@ fn run_part(
         let written = w.finish()?;
         outputs.push(file_entry(&written, records, &layout.signatures())?);
     }
-    let input = file_entry(path, u64::from(next_row), path.parent().unwrap_or(path))?;
-    Ok(step_manifest(
-        "dedup.signatures",
-        part_name(part),
-        digest,
-        vec![input],
-        outputs,
-        u64::from(next_row),
-        counters,
-        started,
-        clock,
-    ))
+    m.outputs = outputs;
+    m.rows_in = u64::from(next_row);
+    m.rows_out = m.rows_in;
+    m.counters = counters;
+    Ok(m)
 }
 
 /// A manifest entry for a written file, its path relative to `base`.

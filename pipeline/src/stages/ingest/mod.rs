@@ -10,20 +10,16 @@ pub mod plan;
 pub mod read;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use anyhow::{Context, Result};
-use minga_manifests::{
-    part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardWriter,
-};
+use anyhow::Result;
+use minga_manifests::{Columns, Document, FileEntry, PartManifest, Rejection, ShardWriter};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{digest_of, ConsentConfig, IngestConfig, SourceConfig};
+use crate::config::{ConsentConfig, IngestConfig, SourceConfig};
 use crate::progress::Progress;
 use crate::runner::{
-    count, finish_part, input_digest, merge_if_complete, now_utc, part_is_done, Outcome, PartPaths,
-    RunOptions, StageRun,
+    close_part, count, run_parts, Outcome, Part, PartPaths, PartStage, RunOptions, StageRun,
 };
 use crate::sources::{SourceDoc, SourceItem};
 use crate::stages::takedown::Takedowns;
@@ -73,72 +69,112 @@ impl Warnings {
 
 /// Runs ingest over the parts this shard selects; writes the stage manifest when all are done.
 pub fn run(job: &IngestJob, out: &Path, opts: &RunOptions) -> Result<StageRun> {
-    let (parts, unknown) =
-        plan::plan_sources(&job.base, &job.sources, job.ingest.part_size_bytes())?;
-    let mut warnings = Warnings {
-        shown: 0,
-        hidden: 0,
-    };
-    for (s, rel) in &unknown {
-        warnings.warn(format!(
-            "{}/{rel}: unknown format, file not read (set `format` on the source)",
-            job.sources[*s].name
-        ));
-    }
-    // Takedowns of the workdir (`out/../takedowns`) are applied to every part read, and listed
-    // in the config so that parts ingested before a takedown are not current after it.
-    let takedowns = match out.parent() {
-        Some(w) => Takedowns::load(w)?,
-        None => Takedowns::default(),
-    };
-    let mut config = serde_json::to_value(job)?;
-    if let (false, Some(obj)) = (takedowns.is_empty(), config.as_object_mut()) {
-        obj.insert(TAKEDOWNS_KEY.to_string(), takedowns.config_entry());
-    }
-    let config_digest = digest_of(&config);
-    let consent = ConsentPolicy::load(&job.consent, &job.base)?;
-    if !opts.resume && opts.shards.count == 1 {
-        crate::runner::clear_outputs(out)?;
-    }
-    let selected: Vec<usize> = (0..parts.len())
-        .filter(|p| opts.shards.selects(*p))
-        .collect();
-    let total: u64 = selected
-        .iter()
-        .flat_map(|p| &parts[*p])
-        .map(item_bytes)
-        .sum();
-    let progress = Progress::bytes(STAGE, total);
-    let mut run = StageRun::default();
-    for p in selected {
-        let items = &parts[p];
-        let inputs: Vec<FileEntry> = items.iter().map(input_entry).collect::<Result<_>>()?;
-        let digest = input_digest(&inputs);
-        if opts.resume && part_is_done(out, p, &config_digest, &digest) {
-            run.parts_skipped += 1;
-            progress.inc(items.iter().map(item_bytes).sum());
-            continue;
-        }
-        let m = ingest_part(
-            job,
-            (&consent, &takedowns),
-            p,
-            items,
-            inputs,
-            &digest,
-            &config_digest,
-            out,
-            &progress,
-            &mut warnings,
-        )
-        .with_context(|| format!("ingest: {}", part_name(p)))?;
-        run.add(&m);
-    }
-    progress.finish();
-    warnings.summary();
-    let all: Vec<usize> = (0..parts.len()).collect();
-    run.manifest_written = merge_if_complete(out, STAGE, config, &config_digest, &all)?.is_some();
+    let mut stage = Ingest::new(job, out)?;
+    let run = run_parts(&mut stage, opts)?;
+    stage.warnings.summary();
     Ok(run)
+}
+
+/// Ingest as a [`PartStage`]: the planned parts of the sources, with what every part applies.
+struct Ingest<'a> {
+    job: &'a IngestJob,
+    out: &'a Path,
+    plan: Vec<Vec<PlanItem>>,
+    config: serde_json::Value,
+    consent: ConsentPolicy<'a>,
+    takedowns: Takedowns,
+    warnings: Warnings,
+}
+
+impl<'a> Ingest<'a> {
+    fn new(job: &'a IngestJob, out: &'a Path) -> Result<Self> {
+        let (plan, unknown) =
+            plan::plan_sources(&job.base, &job.sources, job.ingest.part_size_bytes())?;
+        let mut warnings = Warnings {
+            shown: 0,
+            hidden: 0,
+        };
+        for (s, rel) in &unknown {
+            warnings.warn(format!(
+                "{}/{rel}: unknown format, file not read (set `format` on the source)",
+                job.sources[*s].name
+            ));
+        }
+        // Takedowns of the workdir (`out/../takedowns`) are applied to every part read, and
+        // listed in the config so that parts ingested before a takedown are not current after it.
+        let takedowns = match out.parent() {
+            Some(w) => Takedowns::load(w)?,
+            None => Takedowns::default(),
+        };
+        let mut config = serde_json::to_value(job)?;
+        if let (false, Some(obj)) = (takedowns.is_empty(), config.as_object_mut()) {
+            obj.insert(TAKEDOWNS_KEY.to_string(), takedowns.config_entry());
+        }
+        Ok(Ingest {
+            job,
+            out,
+            plan,
+            config,
+            consent: ConsentPolicy::load(&job.consent, &job.base)?,
+            takedowns,
+            warnings,
+        })
+    }
+}
+
+impl PartStage for Ingest<'_> {
+    /// Index of the part in the plan.
+    type Source = usize;
+
+    fn name(&self) -> &'static str {
+        STAGE
+    }
+
+    fn config(&self) -> serde_json::Value {
+        self.config.clone()
+    }
+
+    fn dir(&self) -> &Path {
+        self.out
+    }
+
+    fn parts(&self) -> Result<Vec<Part<usize>>> {
+        Ok((0..self.plan.len())
+            .map(|p| Part {
+                number: p,
+                bytes: self.plan[p].iter().map(item_bytes).sum(),
+                source: p,
+            })
+            .collect())
+    }
+
+    fn inputs(&self, part: &Part<usize>) -> Result<Vec<FileEntry>> {
+        self.plan[part.source].iter().map(input_entry).collect()
+    }
+
+    fn run_part(
+        &mut self,
+        part: &Part<usize>,
+        m: PartManifest,
+        progress: &Progress,
+    ) -> Result<PartManifest> {
+        let policy = (&self.consent, &self.takedowns);
+        let items = &self.plan[part.source];
+        let paths = PartPaths::for_writing(self.out, part.number);
+        ingest_part(
+            self.job,
+            policy,
+            items,
+            m,
+            &paths,
+            progress,
+            &mut self.warnings,
+        )
+    }
+
+    fn input_complete(&self) -> bool {
+        true
+    }
 }
 
 fn item_bytes(i: &PlanItem) -> u64 {
@@ -166,25 +202,19 @@ fn input_entry(item: &PlanItem) -> Result<FileEntry> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn ingest_part(
     job: &IngestJob,
     (consent, takedowns): (&ConsentPolicy, &Takedowns),
-    part: usize,
     items: &[PlanItem],
-    mut inputs: Vec<FileEntry>,
-    in_digest: &str,
-    config_digest: &str,
-    out: &Path,
+    mut m: PartManifest,
+    paths: &PartPaths,
     progress: &Progress,
     warnings: &mut Warnings,
 ) -> Result<PartManifest> {
-    let clock = Instant::now();
-    let paths = PartPaths::for_writing(out, part);
     let cols = Columns::default();
     let mut shard = ShardWriter::documents(&paths.shard, &cols)?;
     let mut ledger = ShardWriter::ledger(&paths.ledger, &cols, STAGE)?;
-    let mut m = PartManifest::new(STAGE, part, config_digest, in_digest, now_utc());
+    let mut inputs = std::mem::take(&mut m.inputs);
     let limits = read::ReadLimits {
         max_record_bytes: job.ingest.max_record_bytes(),
     };
@@ -213,7 +243,7 @@ fn ingest_part(
         progress.inc(item_bytes(item));
     }
     m.inputs = inputs;
-    finish_part(m, shard, ledger, &paths, clock)
+    close_part(m, shard, ledger)
 }
 
 /// Reads one file's items, converting documents in parallel batches that keep file order.

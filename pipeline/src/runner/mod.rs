@@ -1,19 +1,27 @@
 //! The stage contract (DESIGN.md, "Stage contract"): part k in, part k out; shard selection for
 //! Slurm arrays; `--resume`; atomic outputs; a per-part manifest written last; the merged stage
 //! manifest once every part is done; and the parallel, order-preserving document loop.
+//!
+//! Per-part stages implement [`PartStage`] and run through [`run_parts`]; per-document stages
+//! implement the narrower [`DocStage`] ([`DocParts`] makes one a `PartStage`); stages over the
+//! whole input implement [`ReduceStage`] and run through [`run_reduce`].
+
+mod doc_stage;
+mod part_stage;
+mod reduce;
+
+pub use doc_stage::{process_batch, run_doc_stage, DocParts, DocStage, Outcome, BATCH};
+pub use part_stage::{run_parts, Part, PartLock, PartStage};
+pub use reduce::{run_reduce, ReduceStage, Reduced};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use minga_manifests::{
-    list_parts, part_name, Columns, Document, FileEntry, PartManifest, Rejection, ShardReader,
-    ShardWriter, StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
+    list_parts, part_name, FileEntry, PartManifest, ShardReader, ShardWriter, StageManifest,
+    MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
 };
-use rayon::prelude::*;
-
-use crate::progress::Progress;
 
 /// Named counts that add up across documents, parts and tasks.
 pub type Counters = BTreeMap<String, u64>;
@@ -50,22 +58,6 @@ impl ShardSpec {
 pub struct RunOptions {
     pub resume: bool,
     pub shards: ShardSpec,
-}
-
-/// What a stage decided for one document.
-pub enum Outcome {
-    Keep(Document),
-    Reject(Document, Rejection),
-}
-
-/// A stage that maps each document of a part to kept-or-rejected, independently of the others.
-pub trait DocStage: Sync {
-    fn name(&self) -> &'static str;
-    /// The stage's effective configuration, recorded in manifests; its digest keys `--resume`.
-    fn config(&self) -> serde_json::Value;
-    /// Column groups this stage adds to its input's.
-    fn added_columns(&self) -> Columns;
-    fn process(&self, doc: Document, counters: &mut Counters) -> Outcome;
 }
 
 /// Paths of one part in a stage output dir.
@@ -190,45 +182,13 @@ pub fn now_utc() -> String {
     )
 }
 
-/// Documents per parallel batch: big enough to feed every thread, small enough to bound memory.
-pub const BATCH: usize = 1024;
-
-/// Runs `stage` in parallel over one batch, keeping input order, and writes the outcomes.
-pub fn process_batch(
-    stage: &dyn DocStage,
-    batch: Vec<Document>,
-    out: &mut ShardWriter,
-    ledger: &mut ShardWriter,
-    m: &mut PartManifest,
-) -> Result<()> {
-    let results: Vec<(Outcome, Counters)> = batch
-        .into_par_iter()
-        .map(|d| {
-            let mut c = Counters::new();
-            let o = stage.process(d, &mut c);
-            (o, c)
-        })
-        .collect();
-    for (o, c) in results {
-        for (k, v) in c {
-            *m.counters.entry(k).or_default() += v;
-        }
-        match o {
-            Outcome::Keep(d) => out.push(d)?,
-            Outcome::Reject(d, why) => {
-                *m.reasons.entry(why.reason.clone()).or_default() += 1;
-                ledger.push_rejected(d, why)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Summary of one command's work, printed at the end.
 #[derive(Debug, Default)]
 pub struct StageRun {
     pub parts_run: usize,
     pub parts_skipped: usize,
+    /// Parts left to another process that held their lock.
+    pub parts_held: usize,
     pub rows_in: u64,
     pub rows_out: u64,
     pub rows_rejected: u64,
@@ -275,190 +235,87 @@ pub fn input_parts(input: &Path) -> Result<Vec<(usize, PathBuf)>> {
 /// error naming it, before any decoder sees it: a corrupted Parquet file can make the decoder
 /// abort the process (an allocation of 2^61 bytes found by fuzzing), which no error path catches.
 pub fn checked_input(path: &Path) -> Result<(String, u64)> {
-    let (blake3, bytes) = minga_manifests::blake3_file(path)?;
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Ok((blake3, bytes));
-    };
-    let name = name.to_string_lossy();
-    let Some(stem) = name.strip_suffix(".parquet") else {
-        return Ok((blake3, bytes));
-    };
-    let manifest = dir.join(PARTS_DIR).join(format!("{stem}.json"));
-    let Ok(m) = PartManifest::read(&manifest) else {
-        return Ok((blake3, bytes));
-    };
-    if let Some(o) = m.outputs.iter().find(|o| o.path == name) {
-        if o.blake3 != blake3 || o.bytes != bytes {
-            bail!(
-                "{} changed since its stage wrote it ({} bytes, BLAKE3 {}; {} records {} bytes,                  {}): rerun that stage for this part (`--resume` redoes it)",
-                path.display(),
-                bytes,
-                &blake3[..12.min(blake3.len())],
-                manifest.display(),
-                o.bytes,
-                &o.blake3[..12.min(o.blake3.len())]
-            );
-        }
-    }
+    let (blake3, bytes, _) = checked_with_rows(path)?;
     Ok((blake3, bytes))
 }
 
-/// An input shard, checked ([`checked_input`]) and opened, with its manifest entry.
-pub fn open_input(path: &Path) -> Result<(ShardReader, FileEntry)> {
-    let (blake3, bytes) = checked_input(path)?;
-    let reader = ShardReader::open(path)?;
-    let entry = FileEntry {
+/// [`checked_input`], with the row count the writing stage recorded (when it recorded one).
+fn checked_with_rows(path: &Path) -> Result<(String, u64, Option<u64>)> {
+    let (blake3, bytes) = minga_manifests::blake3_file(path)?;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Ok((blake3, bytes, None));
+    };
+    let name = name.to_string_lossy();
+    let Some(stem) = name.strip_suffix(".parquet") else {
+        return Ok((blake3, bytes, None));
+    };
+    let manifest = dir.join(PARTS_DIR).join(format!("{stem}.json"));
+    let Ok(m) = PartManifest::read(&manifest) else {
+        return Ok((blake3, bytes, None));
+    };
+    let Some(o) = m.outputs.iter().find(|o| o.path == name) else {
+        return Ok((blake3, bytes, None));
+    };
+    if o.blake3 != blake3 || o.bytes != bytes {
+        bail!(
+            "{} changed since its stage wrote it ({} bytes, BLAKE3 {}; {} records {} bytes, {}): rerun that stage for this part (`--resume` redoes it)",
+            path.display(),
+            bytes,
+            &blake3[..12.min(blake3.len())],
+            manifest.display(),
+            o.bytes,
+            &o.blake3[..12.min(o.blake3.len())]
+        );
+    }
+    Ok((blake3, bytes, Some(o.rows)))
+}
+
+/// The manifest entry of an input shard, checked ([`checked_input`]); its rows are those the
+/// writing stage recorded, so the shard is opened only where no manifest says.
+pub fn input_entry(path: &Path) -> Result<FileEntry> {
+    let (blake3, bytes, rows) = checked_with_rows(path)?;
+    let rows = match rows {
+        Some(r) => r,
+        None => ShardReader::open(path)?.rows(),
+    };
+    Ok(FileEntry {
         path: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         bytes,
-        rows: reader.rows(),
+        rows,
         blake3,
-    };
-    Ok((reader, entry))
+    })
 }
 
-/// The parts this shard runs, and their total size in bytes (for the progress bar).
-pub fn select_parts(
-    parts: &[(usize, PathBuf)],
-    shards: ShardSpec,
-) -> (Vec<&(usize, PathBuf)>, u64) {
-    let selected: Vec<&(usize, PathBuf)> =
-        parts.iter().filter(|(p, _)| shards.selects(*p)).collect();
-    let bytes = selected
-        .iter()
-        .filter_map(|(_, p)| p.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    (selected, bytes)
+/// The parts of an input stage dir, each read from its shard; an error when there are none.
+pub fn shard_parts(input: &Path) -> Result<Vec<Part<PathBuf>>> {
+    Ok(input_parts(input)?
+        .into_iter()
+        .map(|(number, path)| Part {
+            number,
+            bytes: path.metadata().map(|m| m.len()).unwrap_or(0),
+            source: path,
+        })
+        .collect())
 }
 
-/// Runs a per-document stage over the parts of `input` into `output` (part k in, part k out).
-pub fn run_doc_stage(
-    stage: &dyn DocStage,
-    input: &Path,
-    output: &Path,
-    opts: &RunOptions,
-) -> Result<StageRun> {
-    let parts = input_parts(input)?;
-    let config = stage.config();
-    let config_digest = crate::config::digest_of(&config);
-    if !opts.resume && opts.shards.count == 1 {
-        clear_outputs(output)?;
-    }
-    let mut run = StageRun::default();
-    let (selected, total_bytes) = select_parts(&parts, opts.shards);
-    let progress = Progress::bytes(stage.name(), total_bytes);
-    for (part, path) in selected {
-        let (reader, entry) = open_input(path)?;
-        let bytes = entry.bytes;
-        let in_digest = input_digest(std::slice::from_ref(&entry));
-        if opts.resume && part_is_done(output, *part, &config_digest, &in_digest) {
-            run.parts_skipped += 1;
-            progress.inc(bytes);
-            continue;
-        }
-        let m = run_part(
-            stage,
-            reader,
-            entry,
-            *part,
-            output,
-            &config_digest,
-            &in_digest,
-        )
-        .with_context(|| format!("{}: part {}", stage.name(), path.display()))?;
-        run.add(&m);
-        progress.inc(bytes);
-    }
-    progress.finish();
-    // The stage is complete only once its input stage is: until the input's manifest exists,
-    // other tasks may still be writing input parts this stage has not seen.
-    if input.join(MANIFEST_FILE).exists() {
-        let all: Vec<usize> = parts.iter().map(|(p, _)| *p).collect();
-        run.manifest_written =
-            merge_if_complete(output, stage.name(), config, &config_digest, &all)?.is_some();
-    }
-    Ok(run)
-}
-
-fn run_part(
-    stage: &dyn DocStage,
-    mut reader: ShardReader,
-    entry: FileEntry,
-    part: usize,
-    output: &Path,
-    config_digest: &str,
-    in_digest: &str,
-) -> Result<PartManifest> {
-    let started = now_utc();
-    let clock = Instant::now();
-    let paths = PartPaths::for_writing(output, part);
-    let mut writers: Option<(ShardWriter, ShardWriter)> = None;
-    let mut m = PartManifest::new(stage.name(), part, config_digest, in_digest, started);
-    m.inputs = vec![entry];
-    let mut in_cols = Columns::default();
-    while let Some((docs, cols)) = reader.next_batch()? {
-        if writers.is_none() {
-            in_cols = cols.clone();
-        }
-        let (out, ledger) = match writers.as_mut() {
-            Some(w) => w,
-            None => {
-                let out_cols = cols.with(&stage.added_columns());
-                writers.insert((
-                    ShardWriter::documents(&paths.shard, &out_cols)?,
-                    ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?,
-                ))
-            }
-        };
-        m.rows_in += docs.len() as u64;
-        for chunk in chunks(docs, BATCH) {
-            process_batch(stage, chunk, out, ledger, &mut m)?;
-        }
-    }
-    let (out, ledger) = match writers {
-        Some(w) => w,
-        None => {
-            let out_cols = in_cols.with(&stage.added_columns());
-            (
-                ShardWriter::documents(&paths.shard, &out_cols)?,
-                ShardWriter::ledger(&paths.ledger, &out_cols, stage.name())?,
-            )
-        }
-    };
-    finish_part(m, out, ledger, &paths, clock)
-}
-
-/// Closes a part's shard and ledger, then writes its manifest (last, so it marks the part done).
-pub fn finish_part(
+/// Closes a part's shard and ledger and lists them (shard, ledger, then whatever the stage listed
+/// itself, e.g. dedup's boilerplate list) in its manifest, with their row counts. The runner
+/// checks conservation and writes the manifest ([`run_parts`]).
+pub fn close_part(
     mut m: PartManifest,
     out: ShardWriter,
     ledger: ShardWriter,
-    paths: &PartPaths,
-    clock: Instant,
 ) -> Result<PartManifest> {
     let out_entry = out.finish()?;
     let mut ledger_entry = ledger.finish()?;
     ledger_entry.path = format!("{REJECTED_DIR}/{}", ledger_entry.path);
     m.rows_out = out_entry.rows;
     m.rows_rejected = ledger_entry.rows;
-    // Shard and ledger first, then whatever the stage listed itself (e.g. dedup's boilerplate list).
     let extra = std::mem::take(&mut m.outputs);
     m.outputs = [out_entry, ledger_entry].into_iter().chain(extra).collect();
-    m.finished = now_utc();
-    m.seconds = clock.elapsed().as_secs_f64();
-    if m.rows_in != m.rows_out + m.rows_rejected {
-        bail!(
-            "{}: {} rows in but {} out + {} rejected: a document was lost or duplicated",
-            m.part,
-            m.rows_in,
-            m.rows_out,
-            m.rows_rejected
-        );
-    }
-    m.write(&paths.manifest)?;
     Ok(m)
 }
 
