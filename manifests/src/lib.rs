@@ -13,6 +13,7 @@ mod frame;
 mod ledger;
 mod manifest;
 mod shard;
+mod workdir;
 
 pub use digest::{blake3_file, blake3_hex, doc_id};
 pub use document::{Columns, Document, LangSpan};
@@ -23,6 +24,7 @@ pub use manifest::{
     PARTS_DIR, REJECTED_DIR,
 };
 pub use shard::{ShardReader, ShardWriter, ROW_GROUP_ROWS};
+pub use workdir::{StageDir, Workdir};
 
 /// The minga version recorded in every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,83 +1,23 @@
-//! The stage dirs of a workdir, in pipeline order, read through the stage-dir conventions
-//! (`part-NNNNN.parquet`, `rejected/`, `_parts/`, `_manifest.json`), so any stage is covered.
+//! The stage dirs of a workdir in pipeline order (`minga_manifests::Workdir` ordered by
+//! `STAGES`), and where the sources a workdir was made from are found again.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use minga_manifests::{
-    list_parts, PartManifest, StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
-};
+use minga_manifests::{StageManifest, Workdir, MANIFEST_FILE};
 
-/// One stage dir of a workdir.
-#[derive(Debug, Clone)]
-pub struct StageDir {
-    pub name: String,
-    pub dir: PathBuf,
-}
+pub use minga_manifests::StageDir;
 
-impl StageDir {
-    /// Document shards (`part-NNNNN.parquet`), by part number.
-    pub fn shards(&self) -> Result<Vec<(usize, PathBuf)>> {
-        Ok(list_parts(&self.dir)?)
-    }
-    /// Ledger shards.
-    pub fn ledgers(&self) -> Result<Vec<(usize, PathBuf)>> {
-        let d = self.dir.join(REJECTED_DIR);
-        if !d.is_dir() {
-            return Ok(Vec::new());
-        }
-        Ok(list_parts(&d)?)
-    }
-    /// Part manifests, by part name.
-    pub fn part_manifests(&self) -> Result<Vec<(PathBuf, PartManifest)>> {
-        let d = self.dir.join(PARTS_DIR);
-        let mut out = Vec::new();
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            return Ok(out);
-        };
-        let mut paths: Vec<PathBuf> = rd
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                n.is_some_and(|n| n.starts_with("part-") && n.ends_with(".json"))
-            })
-            .collect();
-        paths.sort();
-        for p in paths {
-            let m = PartManifest::read(&p)?;
-            out.push((p, m));
-        }
-        Ok(out)
-    }
-    /// The merged stage manifest, if the stage finished.
-    pub fn manifest(&self) -> Result<Option<StageManifest>> {
-        let p = self.dir.join(MANIFEST_FILE);
-        if !p.exists() {
-            return Ok(None);
-        }
-        Ok(Some(StageManifest::read(&p)?))
-    }
-    /// True when the stage writes document shards (a per-document stage).
-    pub fn has_documents(&self) -> bool {
-        self.dir.join(PARTS_DIR).is_dir() && self.shards().map(|s| !s.is_empty()).unwrap_or(false)
-    }
-}
-
-/// The stage dirs under `workdir` (those holding `_manifest.json` or `_parts/`), in pipeline order.
+/// The stage dirs under `workdir`, in `STAGES` order (the one list of stages); other dirs
+/// follow, sorted by name. An error when there are none.
 pub fn stages(workdir: &Path) -> Result<Vec<StageDir>> {
-    let rd = std::fs::read_dir(workdir)
-        .with_context(|| format!("cannot read workdir {}", workdir.display()))?;
-    let mut found: Vec<StageDir> = rd
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join(MANIFEST_FILE).exists() || p.join(PARTS_DIR).is_dir())
-        .filter_map(|p| {
-            let name = p.file_name()?.to_string_lossy().into_owned();
-            Some(StageDir { name, dir: p })
-        })
+    let order: Vec<&str> = crate::stages::pipeline::STAGES
+        .iter()
+        .map(|s| s.out)
         .collect();
-    found.sort_by_key(|s| (rank(&s.name), s.name.clone()));
+    let found = Workdir::new(workdir)
+        .stages(&order)
+        .with_context(|| format!("cannot read workdir {}", workdir.display()))?;
     if found.is_empty() {
         anyhow::bail!(
             "{}: no stage dirs (with _manifest.json or _parts/) found",
@@ -85,16 +25,6 @@ pub fn stages(workdir: &Path) -> Result<Vec<StageDir>> {
         );
     }
     Ok(found)
-}
-
-/// A stage dir's place in pipeline order: that of the first `minga run` stage writing it
-/// (`STAGES`, the one list of stages); other dirs follow, sorted by name.
-fn rank(name: &str) -> usize {
-    let stages = crate::stages::pipeline::STAGES;
-    stages
-        .iter()
-        .position(|s| s.out == name)
-        .unwrap_or(stages.len())
 }
 
 /// The source roots named in the ingest manifest's config, resolved against the candidate bases

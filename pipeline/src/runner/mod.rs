@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use minga_manifests::{
-    list_parts, part_name, FileEntry, PartManifest, ShardReader, ShardWriter, StageManifest,
-    MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
+    list_parts, part_name, FileEntry, PartManifest, ShardReader, ShardWriter, StageDir,
+    StageManifest, MANIFEST_FILE, PARTS_DIR, REJECTED_DIR,
 };
 
 /// Named counts that add up across documents, parts and tasks.
@@ -83,11 +83,11 @@ impl PartPaths {
     }
 
     pub fn new(out: &Path, part: usize) -> Self {
-        let name = part_name(part);
+        let dir = StageDir::at(out);
         PartPaths {
-            shard: out.join(format!("{name}.parquet")),
-            ledger: out.join(REJECTED_DIR).join(format!("{name}.parquet")),
-            manifest: out.join(PARTS_DIR).join(format!("{name}.json")),
+            shard: dir.shard(part),
+            ledger: dir.ledger(part),
+            manifest: dir.part_manifest(part),
         }
     }
 }

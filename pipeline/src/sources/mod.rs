@@ -16,6 +16,7 @@ pub mod office;
 mod office_text;
 pub mod pdf;
 pub mod plain;
+pub mod reader;
 pub mod reason;
 pub mod remote;
 pub mod sniff;

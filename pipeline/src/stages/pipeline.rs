@@ -36,7 +36,9 @@ pub struct RunContext {
 impl RunContext {
     /// `workdir/<stage>`.
     pub fn stage_dir(&self, stage: &str) -> PathBuf {
-        self.workdir.join(stage)
+        minga_manifests::Workdir::new(&self.workdir)
+            .stage(stage)
+            .dir
     }
 }
 

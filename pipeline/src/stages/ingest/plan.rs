@@ -135,7 +135,8 @@ pub fn detect_format(path: &Path) -> Option<Format> {
 /// Plain `.warc` and `.jsonl` files can be cut at record boundaries; compressed ones cannot.
 fn splittable(item: &PlanItem) -> bool {
     let name = item.path.to_string_lossy().to_ascii_lowercase();
-    !name.ends_with(".gz") && matches!(item.format, Format::Warc | Format::Jsonl)
+    !name.ends_with(".gz")
+        && crate::sources::reader::reader_for(item.format).is_ok_and(|r| r.splits())
 }
 
 /// Groups the files of all sources, in source order then sorted path order, into parts of about
