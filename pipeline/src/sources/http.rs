@@ -6,7 +6,7 @@
 //! already de-chunked, a `gzip` header over a body stored decoded, a gzip stream cut short. Each
 //! such repair is reported as a note so ingest can put it into the document's `meta`.
 
-use super::warc_header::trim;
+use super::warc::header::trim;
 use crate::sources::SkipReason;
 use std::borrow::Cow;
 use std::io::Read;
@@ -41,7 +41,7 @@ pub fn parse_response(block: &[u8]) -> Result<HttpResponse<'_>, String> {
         let shown = String::from_utf8_lossy(&status_line[..status_line.len().min(60)]);
         format!("not an HTTP status line: {shown:?}")
     })?;
-    let head_len = super::warc_header::header_len(block).unwrap_or(block.len());
+    let head_len = super::warc::header::header_len(block).unwrap_or(block.len());
     let mut r = HttpResponse {
         status,
         content_type: None,

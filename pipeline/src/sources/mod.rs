@@ -11,7 +11,6 @@ mod eaf_doc;
 pub mod epub;
 pub mod error;
 pub mod jsonl;
-pub mod markdown;
 pub mod office;
 mod office_text;
 pub mod pdf;
@@ -23,8 +22,6 @@ pub mod sniff;
 mod subtitle_text;
 pub mod subtitles;
 pub mod tei;
-pub mod tei_header;
-mod tei_text;
 pub mod xml_entities;
 pub mod zipped;
 
@@ -33,10 +30,6 @@ use serde_json::{Map, Value};
 pub mod charset;
 pub mod http;
 pub mod warc;
-mod warc_gzip;
-mod warc_header;
-mod warc_record;
-mod warc_stream;
 
 pub use error::SourceError;
 pub use reason::SkipReason;

@@ -8,7 +8,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::tei_text::{TextSink, LINE, PARA, SPACE};
+use super::tei::text::{TextSink, LINE, PARA, SPACE};
 use super::SkipReason;
 
 /// Deepest element nesting accepted.

@@ -319,5 +319,4 @@ fn take_string(obj: &mut Map<String, Value>, field: Option<&str>, numbers: bool)
 }
 
 #[cfg(test)]
-#[path = "jsonl_tests.rs"]
 mod tests;

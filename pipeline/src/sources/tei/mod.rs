@@ -2,11 +2,14 @@
 //!
 //! The file is streamed through quick-xml, never built into a tree: memory is the open-element
 //! stack (capped by [`TeiOptions::max_depth`]) plus the document's own text. The header becomes
-//! metadata ([`super::tei_header`]); the `<text>` becomes plain text with `\n\n` between blocks
+//! metadata ([`header`]); the `<text>` becomes plain text with `\n\n` between blocks
 //! (`<p>`, `<head>`, `<lg>`, `<sp>`, block-level `<said>`...) and `\n` between verse lines.
 //! Front and back matter, notes, forme work and editorial alternatives (`<sic>` in a `<choice>`)
 //! stay out of the text. DTD entities are never expanded beyond plain literals within a budget
 //! ([`super::xml_entities`]), so an entity bomb is rejected, not inflated.
+
+pub mod header;
+pub(crate) mod text;
 
 use crate::sources::{skip, SkipReason};
 use std::fs::File;
@@ -19,10 +22,10 @@ use serde_json::Value;
 
 use super::doc_decode::{choose_encoding, xml_declared_encoding, Choice, DecodingReader, Utf8Scan};
 use super::error::SourceError;
-use super::tei_header::{HeaderCollector, TeiHeader};
-use super::tei_text::{TextSink, LINE, PARA, SPACE};
 use super::xml_entities::{EntityTable, Unresolved};
 use super::SourceItem;
+use header::{HeaderCollector, TeiHeader};
+use text::{TextSink, LINE, PARA, SPACE};
 
 /// Settings of the TEI reader.
 #[derive(Debug, Clone, PartialEq)]
@@ -465,9 +468,7 @@ fn attribute(e: &BytesStart, key: &str) -> Option<String> {
         })
 }
 
-#[path = "tei_doc.rs"]
 mod doc;
 
 #[cfg(test)]
-#[path = "tei_tests.rs"]
 mod tests;

@@ -56,7 +56,7 @@ enum State {
 }
 
 pub(crate) struct GzMembers {
-    file: Box<dyn super::warc_stream::ReadSeek>,
+    file: Box<dyn super::stream::ReadSeek>,
     inb: Vec<u8>,
     ilo: usize,
     ihi: usize,
@@ -69,7 +69,7 @@ pub(crate) struct GzMembers {
 }
 
 impl GzMembers {
-    pub(crate) fn new(file: Box<dyn super::warc_stream::ReadSeek>, start: u64) -> GzMembers {
+    pub(crate) fn new(file: Box<dyn super::stream::ReadSeek>, start: u64) -> GzMembers {
         GzMembers {
             file,
             inb: vec![0; IN_CHUNK],
@@ -416,5 +416,5 @@ pub(crate) fn read_retry(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize>
 }
 
 #[cfg(test)]
-#[path = "warc_gzip_tests.rs"]
+#[path = "gzip_tests.rs"]
 mod tests;

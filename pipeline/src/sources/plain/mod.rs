@@ -6,6 +6,8 @@
 //! Markdown markup is reduced to text and its YAML front matter goes to `meta`. HTML is passed on
 //! untouched as [`Body::Html`]; main-content extraction happens later in ingest.
 
+pub mod markdown;
+
 use crate::sources::{skip, SkipReason};
 use std::path::Path;
 
@@ -13,9 +15,9 @@ use serde_json::{Map, Value};
 
 use super::doc_decode::{choose_encoding, decode_all, fix_c1_controls, scan_bytes};
 use super::error::SourceError;
-use super::markdown::{markdown_to_text, split_front_matter};
-use super::tei_header::country_code;
+use super::tei::header::country_code;
 use super::{Body, SourceDoc, SourceItem};
+use markdown::{markdown_to_text, split_front_matter};
 
 /// Which kind of plain document a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,5 +215,4 @@ fn html_charset(bytes: &[u8]) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "plain_tests.rs"]
 mod tests;

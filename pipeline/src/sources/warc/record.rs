@@ -15,11 +15,11 @@
 //! `ingest.garbage`, `ingest.truncated_record`, `ingest.truncated_gzip`, `ingest.bad_gzip`,
 //! `ingest.record_too_large`, `ingest.unsplittable_gzip` and `ingest.io_error`.
 
-use super::charset::{self, Decoded};
-use super::http::{self, HttpResponse};
-use super::warc_header::{trim, WarcHeader};
-use super::{Body, Skip, SourceDoc, SourceItem};
+use super::header::{trim, WarcHeader};
+use crate::sources::charset::{self, Decoded};
+use crate::sources::http::{self, HttpResponse};
 use crate::sources::SkipReason;
+use crate::sources::{Body, Skip, SourceDoc, SourceItem};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -326,8 +326,8 @@ fn starts_with_ci(b: &[u8], prefix: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::header as warc_header;
     use super::*;
-    use crate::sources::warc_header;
 
     fn item(raw: &[u8]) -> SourceItem {
         let hl = warc_header::header_len(raw).unwrap();

@@ -5,7 +5,7 @@
 //! its stored byte range. The window holds at most one record (bounded by `max_record_bytes`)
 //! plus a read-ahead chunk; larger records are streamed through it.
 
-use super::warc_gzip::{read_retry, GzMembers, Mark, MarkKind, Stop};
+use super::gzip::{read_retry, GzMembers, Mark, MarkKind, Stop};
 use crate::sources::SkipReason;
 use std::io::{self, Read, Seek, SeekFrom};
 

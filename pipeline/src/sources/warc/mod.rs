@@ -22,17 +22,22 @@
 //! `ingest.unsplittable_gzip`); in plain files a payload that itself contains a WARC header at
 //! a line start can fool the resync of a range that starts inside that payload.
 
-use super::warc_gzip::{GzMembers, MarkKind};
-use super::warc_header::{self, looks_like_warc};
-use super::warc_record::{self, Framed};
-pub use super::warc_stream::ReadSeek;
-use super::warc_stream::{End, Stream};
+mod gzip;
+pub(crate) mod header;
+mod record;
+mod stream;
+
 use super::{SourceError, SourceItem};
 use crate::sources::{skip, SkipReason};
+use gzip::{GzMembers, MarkKind};
+use header::{self as warc_header, looks_like_warc};
+use record::{self as warc_record, Framed};
 use recover::starts_record;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+pub use stream::ReadSeek;
+use stream::{End, Stream};
 
 /// A header block longer than this is not a WARC header.
 const MAX_HEADER: usize = 256 * 1024;
@@ -443,11 +448,8 @@ impl WarcIter {
     }
 }
 
-#[path = "warc_arc.rs"]
 mod arc;
-#[path = "warc_recover.rs"]
 mod recover;
 
 #[cfg(test)]
-#[path = "warc_tests.rs"]
 mod tests;

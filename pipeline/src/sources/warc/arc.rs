@@ -7,8 +7,8 @@
 //! rules are the same. The 14-digit ARC date becomes a WARC-style date. ARC files are read whole:
 //! a range that does not start at 0 finds no ARC records, and the range holding 0 reads to the end.
 
+use super::header::{parse_u64, WarcHeader};
 use super::WarcIter;
-use crate::sources::warc_header::{parse_u64, WarcHeader};
 use crate::sources::SkipReason;
 use crate::sources::{Skip, SourceItem};
 

@@ -3,23 +3,23 @@
 //! one written before the next word.
 
 /// Separator strengths, weakest first.
-pub(super) const SPACE: u8 = 1;
-pub(super) const LINE: u8 = 2;
-pub(super) const PARA: u8 = 3;
+pub(crate) const SPACE: u8 = 1;
+pub(crate) const LINE: u8 = 2;
+pub(crate) const PARA: u8 = 3;
 
 /// Accumulates text, collapsing XML whitespace and turning element boundaries into separators.
 #[derive(Debug, Default)]
-pub(super) struct TextSink {
-    pub(super) out: String,
-    pub(super) pending: u8,
+pub(crate) struct TextSink {
+    pub(crate) out: String,
+    pub(crate) pending: u8,
 }
 
 impl TextSink {
-    pub(super) fn brk(&mut self, level: u8) {
+    pub(crate) fn brk(&mut self, level: u8) {
         self.pending = self.pending.max(level);
     }
 
-    pub(super) fn push(&mut self, s: &str) {
+    pub(crate) fn push(&mut self, s: &str) {
         // XML whitespace is ASCII, so byte positions next to it are char boundaries. Words
         // separated by single spaces are copied as one span.
         let bytes = s.as_bytes();

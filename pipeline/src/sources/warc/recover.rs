@@ -1,10 +1,10 @@
 //! Recovery paths of the WARC reader: streaming past oversized records, skipping garbage,
 //! resyncing after a lying Content-Length or a damaged gzip member.
 
+use super::gzip::MarkKind;
+use super::header::{self as warc_header, looks_like_warc};
+use super::stream::End;
 use super::{skip, WarcIter};
-use crate::sources::warc_gzip::MarkKind;
-use crate::sources::warc_header::{self, looks_like_warc};
-use crate::sources::warc_stream::End;
 use crate::sources::SkipReason;
 use crate::sources::SourceItem;
 
