@@ -14,7 +14,7 @@
 
 use whatlang::{Detector, Script};
 
-use super::model::Model;
+use super::model::{Model, TextSums};
 
 /// Fewer letters than this is too short to say anything (`und`).
 pub const MIN_LETTERS: usize = 3;
@@ -151,11 +151,35 @@ impl Model {
         let mut acc = Vec::new();
         let mut buf = Vec::new();
         let sums = self.sum_text(text, &mut acc, &mut buf);
+        self.label_sums(text, &acc, &sums, opts)
+    }
+
+    /// [`Model::detect`] of `text` from its feature sums already made (`acc` and `sums` as
+    /// `sum_text` makes them for `text`): the same result without hashing the text again.
+    pub(crate) fn detect_summed(&self, text: &str, acc: &[u32], sums: &TextSums) -> Detection {
+        let stats = TextStats::of(text);
+        if stats.is_und() || self.labels.is_empty() {
+            return Detection::und();
+        }
+        if !stats.is_latin() {
+            return self.detect(text);
+        }
+        static DEFAULT: std::sync::OnceLock<DetectOptions> = std::sync::OnceLock::new();
+        self.label_sums(text, acc, sums, DEFAULT.get_or_init(DetectOptions::default))
+    }
+
+    /// The label of a Latin-script text from its feature sums.
+    fn label_sums(
+        &self,
+        text: &str,
+        acc: &[u32],
+        sums: &TextSums,
+        opts: &DetectOptions,
+    ) -> Detection {
         if sums.features == 0 {
             return Detection::und();
         }
-
-        let top = self.top3(&self.posterior(&acc));
+        let top = self.top3(&self.posterior(acc));
         let Some((best, p)) = top.first().cloned() else {
             return Detection::und();
         };

@@ -216,6 +216,30 @@ impl Hasher {
         self.push(BOUNDARY, &mut emit);
     }
 
+    /// [`Self::word_hashes`], telling for each feature whether a hasher restarted `fresh - 1`
+    /// characters ago would emit it too. Such a hasher's window holds the same characters back to
+    /// the boundary it restarted at, so it emits exactly the features of order up to its stream
+    /// length, with the same hashes. `fresh` is that length: set it to 1 at a restart; it is kept
+    /// up to date here. One pass then serves both the whole text (every feature) and text that
+    /// restarts at line breaks (language spans).
+    #[inline]
+    pub fn word_hashes_fresh(
+        &mut self,
+        word: &[u32],
+        fresh: &mut usize,
+        mut emit: impl FnMut(usize, u64, bool),
+    ) {
+        if !self.spec.cross_words {
+            self.reset();
+            *fresh = 1;
+        }
+        for c in word.iter().copied().chain(std::iter::once(BOUNDARY)) {
+            *fresh = (*fresh + 1).min(MAX_ORDER);
+            let f = *fresh;
+            self.push(c, &mut |n, x| emit(n, x, n <= f));
+        }
+    }
+
     #[inline]
     fn push(&mut self, c: u32, emit: &mut impl FnMut(usize, u64)) {
         self.window.copy_within(1.., 0);

@@ -183,7 +183,7 @@ impl Model {
 
     /// Asks the CPU to start loading the weight row of `bucket` (a hint; no effect elsewhere).
     #[inline]
-    fn prefetch_bucket(&self, bucket: u32) {
+    pub(crate) fn prefetch_bucket(&self, bucket: u32) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
@@ -218,14 +218,6 @@ impl Model {
     pub(crate) fn knows(&self, x: u64) -> bool {
         let bit = seen_bit(x);
         self.seen[bit / 64] >> (bit % 64) & 1 == 1
-    }
-
-    /// Scores one feature hash into `acc`, unless the spec skips unseen n-grams and it is one.
-    #[inline]
-    pub(crate) fn add_feature(&self, x: u64, acc: &mut [u32]) {
-        if !self.spec.skip_unseen || self.knows(x) {
-            self.add_bucket((x >> (64 - u32::from(self.spec.bucket_bits))) as u32, acc);
-        }
     }
 
     /// Sums the weights of every feature of `text` into `acc` (cleared first).
