@@ -4,7 +4,7 @@
 # average at the start of each) to bench/out/run-all/: one log per benchmark and SUMMARY.md (wall
 # time and exit status of each, then the tail of its log).
 #
-#   bash bench/run-all.sh --quick     # minutes: fewer runs and repeats, smaller inputs
+#   bash bench/run-all.sh --quick     # about 12 minutes on 2 cores: fewer runs, smaller inputs
 #   bash bench/run-all.sh --full      # the settings the figures of BENCHMARKS.md were made with
 #   bash bench/run-all.sh --quick langid quality    # only the named benchmarks
 #
@@ -36,6 +36,9 @@ BENCHES=(
   "dedup-verify-cost|bash bench/dedup-verify-cost.sh 10000|bash bench/dedup-verify-cost.sh 100000"
   "dedup-curve|MINGA_DEDUP_RUNS=1 bash bench/dedup-curve.sh report|bash bench/dedup-curve.sh report"
   "tokenizer-heldout|-|bash bench/tok-heldout.sh"
+  "pipeline|bash bench/pipeline-scale.sh bench/out/pipeline 50000|bash bench/pipeline-scale.sh bench/out/pipeline 20000 250000 500000 1000000"
+  "langid-stage|bash bench/langid-stage-bench.sh bench/out/pipeline/corpus/docs/coll-0004.jsonl.gz 1|bash bench/langid-stage-bench.sh bench/out/pipeline/corpus/docs/coll-0004.jsonl.gz 3"
+  "pipeline-datatrove|-|bash bench/pipeline-datatrove.sh bench/out/pipeline 20000"
 )
 
 OUT=bench/out/run-all
