@@ -7,7 +7,8 @@ set -euo pipefail
 out=${1:?usage: audit-find-bench.sh OUTDIR [MINGA]}
 minga=$(realpath "${2:-target/release/minga}")
 here="$(cd "$(dirname "$0")" && pwd)"
-[ -d "$out/work/langid" ] || "$here/make-audit-workdir.sh" "$out" "$minga"
+workdir=$out/work  # what make-audit-workdir.sh builds
+[ -d "$workdir/langid" ] || "$here/make-audit-workdir.sh" "$out" "$minga"
 cd "$out"
 echo "# audit find on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(git -C "$here" rev-parse --short HEAD)"
 rm -rf work/audit-index

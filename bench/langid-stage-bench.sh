@@ -19,6 +19,7 @@ trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/docs"
 ln -s "$FILE" "$T/docs/"
 printf 'workdir = "work"\n[[source]]\nname = "c"\npath = "docs"\nformat = "jsonl"\nlicence = "CC0-1.0"\n' > "$T/p.toml"
+WORKDIR=$T/work
 "${BINS[0]}" run "$T/p.toml" --stage ingest > /dev/null 2>&1
 python3 -c "
 import gzip, json, sys
@@ -35,7 +36,7 @@ cpu() { # command... -> CPU seconds
 for r in $(seq "$RUNS"); do
   for b in "${!BINS[@]}"; do
     rm -rf "$T/out-$b"
-    echo "stage $b $(cpu "${BINS[$b]}" langid --in "$T/work/ingest" --out "$T/out-$b")" >> "$T/results"
+    echo "stage $b $(cpu "${BINS[$b]}" langid --in "$WORKDIR/ingest" --out "$T/out-$b")" >> "$T/results"
     echo "detect $b $(cpu sh -c "\"${BINS[$b]}\" langid detect < \"$T/lines.txt\"")" >> "$T/results"
   done
 done

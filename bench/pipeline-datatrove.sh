@@ -13,12 +13,14 @@ OUT=$(realpath "${1:?usage: bench/pipeline-datatrove.sh OUT [N]}")
 N=${2:-20000}
 RUN=$OUT/run-$N
 DT=$OUT/datatrove-$N
+MINGA_WORK=$RUN/work
+DT_WORK=$DT/work
 [ -f "$RUN/times.tsv" ] || { echo "run bench/pipeline-scale.sh $OUT $N first" >&2; exit 2; }
 [ -z "$(ls "$RUN/docs")" ] || { echo "$RUN has jsonl collections; datatrove reads the WARCs only: use N <= 40000" >&2; exit 2; }
 bash bench/setup-venv.sh > /dev/null
 rm -rf "$DT"
 mkdir -p "$DT"
-.venv/bin/python bench/pipeline_datatrove.py "$RUN/web" "$DT/work" "$RUN/work/tokenizer/tokenizer.json" "$(nproc)" \
+.venv/bin/python bench/pipeline_datatrove.py "$RUN/web" "$DT_WORK" "$MINGA_WORK/tokenizer/tokenizer.json" "$(nproc)" \
   > "$DT/times.tsv" 2> "$DT/log.txt"
 TEXT=$(awk '{b += $3} END {print b}' "$RUN/files.tsv")
 echo "== $N documents ($(awk -v b="$TEXT" 'BEGIN {printf "%.3f GB", b / 1e9}') of text), $(nproc) cores, same WARC files"
@@ -43,5 +45,5 @@ import json, sys
 for s in json.load(open(sys.argv[1])):
     if 'MinHash stage 4' in s['name']:
         print(s['stats'].get('forwarded', 0))
-" "$DT/work/logs/minhash-filter+tokenize/stats.json")
+" "$DT_WORK/logs/minhash-filter+tokenize/stats.json")
 echo "documents exported as tokens: minga $KEPT_MINGA, datatrove $KEPT_DT (of $N)"

@@ -8,7 +8,8 @@ out=${1:?usage: report-bench.sh OUTDIR [MINGA] [BASELINE_MINGA]}
 minga=$(realpath "${2:-target/release/minga}")
 base=${3:+$(realpath "$3")}
 here="$(cd "$(dirname "$0")" && pwd)"
-[ -d "$out/work/langid" ] || "$here/make-audit-workdir.sh" "$out" "$minga"
+workdir=$out/work  # what make-audit-workdir.sh builds
+[ -d "$workdir/langid" ] || "$here/make-audit-workdir.sh" "$out" "$minga"
 cd "$out"
 echo "# minga report on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(git -C "$here" rev-parse --short HEAD)"
 for run in 1 2 3; do
