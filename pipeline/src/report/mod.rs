@@ -9,10 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-/// Writes `out/index.html` (and `out/stats.json`) for `workdir`, restricted to documents under
-/// `licences` when that is not empty; returns the page's path.
-/// The data card as a [`ReduceStage`] of `minga run`: built anew every time (it reads only
-/// manifests, ledgers and column totals, in seconds), so it is never "current".
+/// The data card as a [`ReduceStage`] of `minga run`: built anew every time, so it is never
+/// "current" (it reads every stage's manifests, ledgers and shards).
 pub struct ReportStage<'a> {
     pub workdir: &'a Path,
     pub out: &'a Path,
@@ -38,6 +36,8 @@ impl crate::runner::ReduceStage for ReportStage<'_> {
     }
 }
 
+/// Writes `out/index.html` (and `out/stats.json`) for `workdir`, restricted to documents under
+/// `licences` when that is not empty; returns the page's path.
 pub fn build(workdir: &Path, out: &Path, licences: &[String]) -> Result<PathBuf> {
     let stats = collect::collect(workdir, licences)?;
     let page = html::render(&stats, "minga data card");

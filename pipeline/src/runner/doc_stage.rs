@@ -2,17 +2,14 @@
 //! [`DocParts`] makes it a [`PartStage`] over an input stage dir, reading row groups and running
 //! parallel batches that keep input order.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
-use minga_manifests::{
-    Columns, Document, FileEntry, PartManifest, Rejection, ShardReader, ShardWriter, MANIFEST_FILE,
-};
+use minga_manifests::{Columns, Document, PartManifest, Rejection, ShardReader, ShardWriter};
 use rayon::prelude::*;
 
 use super::{
-    chunks, close_part, input_entry, run_parts, shard_parts, Counters, Part, PartPaths, PartStage,
-    RunOptions, StageRun,
+    chunks, close_part, run_parts, Counters, Part, PartPaths, PartStage, RunOptions, StageRun,
 };
 use crate::progress::Progress;
 
@@ -43,8 +40,6 @@ pub struct DocParts<'a> {
 }
 
 impl PartStage for DocParts<'_> {
-    type Source = PathBuf;
-
     fn name(&self) -> &'static str {
         self.stage.name()
     }
@@ -53,29 +48,22 @@ impl PartStage for DocParts<'_> {
         self.stage.config()
     }
 
+    fn input(&self) -> Option<&Path> {
+        Some(self.input)
+    }
+
     fn dir(&self) -> &Path {
         self.output
     }
 
-    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
-        shard_parts(self.input)
-    }
-
-    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
-        Ok(vec![input_entry(&part.source)?])
-    }
-
     fn run_part(
         &mut self,
-        part: &Part<PathBuf>,
+        part: &Part,
         m: PartManifest,
         _progress: &Progress,
     ) -> Result<PartManifest> {
-        run_doc_part(self.stage, &part.source, part.number, self.output, m)
-    }
-
-    fn input_complete(&self) -> bool {
-        self.input.join(MANIFEST_FILE).exists()
+        let shard = part.shard_in(self.input);
+        run_doc_part(self.stage, &shard, part.number, self.output, m)
     }
 }
 

@@ -11,6 +11,7 @@ mod part_stage;
 mod reduce;
 
 pub use doc_stage::{process_batch, run_doc_stage, DocParts, DocStage, Outcome, BATCH};
+pub(crate) use part_stage::lock_with_pid;
 pub use part_stage::{run_parts, Part, PartLock, PartStage};
 pub use reduce::{run_reduce, ReduceStage, Reduced};
 
@@ -290,13 +291,12 @@ pub fn input_entry(path: &Path) -> Result<FileEntry> {
 }
 
 /// The parts of an input stage dir, each read from its shard; an error when there are none.
-pub fn shard_parts(input: &Path) -> Result<Vec<Part<PathBuf>>> {
+pub fn shard_parts(input: &Path) -> Result<Vec<Part>> {
     Ok(input_parts(input)?
         .into_iter()
         .map(|(number, path)| Part {
             number,
             bytes: path.metadata().map(|m| m.len()).unwrap_or(0),
-            source: path,
         })
         .collect())
 }

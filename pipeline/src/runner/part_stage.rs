@@ -10,40 +10,69 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use minga_manifests::{part_name, FileEntry, PartManifest, PARTS_DIR};
 
+use minga_manifests::StageDir;
+
 use super::{
-    clear_outputs, input_digest, merge_if_complete, now_utc, part_is_done, RunOptions, StageRun,
+    clear_outputs, input_digest, input_entry, merge_if_complete, now_utc, part_is_done,
+    shard_parts, RunOptions, StageRun,
 };
 use crate::progress::Progress;
 
 /// One part of a per-part stage.
-pub struct Part<S> {
-    /// `k` of `part-k`: kept from input to output.
+pub struct Part {
+    /// `k` of `part-k`: kept from input to output (the input shard `part-k.parquet`).
     pub number: usize,
     /// Input bytes, for the progress bar.
     pub bytes: u64,
-    /// What the part reads: an input shard, or ingest's planned files.
-    pub source: S,
+}
+
+impl Part {
+    /// This part's shard in the stage dir `dir` (`dir/part-NNNNN.parquet`).
+    pub fn shard_in(&self, dir: &Path) -> PathBuf {
+        StageDir::at(dir).shard(self.number)
+    }
 }
 
 /// A stage that makes its output part by part, each part from its own inputs.
+///
+/// A stage with an `input` stage dir reads its part k from that dir's shard k: the parts, their
+/// input entries and whether the input is complete follow from it. A stage without one (ingest)
+/// plans its own parts and says what each reads.
 pub trait PartStage {
-    type Source;
     /// Name in manifests, messages and the progress bar.
     fn name(&self) -> &'static str;
     /// The effective configuration, recorded in manifests; its digest keys `--resume`.
     fn config(&self) -> serde_json::Value;
     /// The dir the part manifests' outputs are relative to; manifests go to `<dir>/_parts/`.
     fn dir(&self) -> &Path;
+    /// The stage dir whose shards are this stage's parts; `None` for a stage that plans its own.
+    fn input(&self) -> Option<&Path>;
     /// Every part, in order: each task of a sharded run computes the same list.
-    fn parts(&self) -> Result<Vec<Part<Self::Source>>>;
+    fn parts(&self) -> Result<Vec<Part>> {
+        match self.input() {
+            Some(input) => shard_parts(input),
+            None => bail!(
+                "{}: a stage without an input dir plans its own parts",
+                self.name()
+            ),
+        }
+    }
     /// The entries a part reads, hashed (their digest keys `--resume`). Called only for the
     /// parts this task selects.
-    fn inputs(&self, part: &Part<Self::Source>) -> Result<Vec<FileEntry>>;
+    fn inputs(&self, part: &Part) -> Result<Vec<FileEntry>> {
+        match self.input() {
+            Some(input) => Ok(vec![input_entry(&part.shard_in(input))?]),
+            None => bail!(
+                "{}: a stage without an input dir lists its own inputs",
+                self.name()
+            ),
+        }
+    }
     /// Writes one part's outputs and returns its manifest, filled from `m` (which holds the
     /// stage, part, digests, inputs and start time). The runner checks and writes it.
     fn run_part(
         &mut self,
-        part: &Part<Self::Source>,
+        part: &Part,
         m: PartManifest,
         progress: &Progress,
     ) -> Result<PartManifest>;
@@ -64,9 +93,13 @@ pub trait PartStage {
         }
         Ok(())
     }
-    /// True once the stage's input is complete: only then can a stage manifest be merged
-    /// (until it is, other tasks may still be writing input parts this one has not seen).
-    fn input_complete(&self) -> bool;
+    /// True once the stage's input is complete (its `_manifest.json` is written): only then can
+    /// a stage manifest be merged (until it is, other tasks may still be writing input parts
+    /// this one has not seen). Sources are always complete.
+    fn input_complete(&self) -> bool {
+        self.input()
+            .is_none_or(|input| StageDir::at(input).is_complete())
+    }
     /// Whether the stage has a `_manifest.json` of its own (dedup signatures do not: the
     /// `dedup` stage's manifest is apply's).
     fn merges(&self) -> bool {
@@ -94,7 +127,7 @@ pub fn run_parts<S: PartStage + ?Sized>(stage: &mut S, opts: &RunOptions) -> Res
         }
         stage.clear()?;
     }
-    let selected: Vec<&Part<S::Source>> = parts
+    let selected: Vec<&Part> = parts
         .iter()
         .filter(|p| opts.shards.selects(p.number))
         .collect();
@@ -178,30 +211,20 @@ impl PartLock {
         // A holder removes the file before it unlocks: a lock taken on a file that is no longer
         // at `path` guards nothing, so it is taken again on the file now there.
         for _ in 0..100 {
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
-            if file.try_lock().is_err() {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                eprintln!(
-                    "{}: {} is being written by pid {}; this process leaves it to that one",
-                    dir.display(),
-                    part_name(part),
-                    holder.trim()
-                );
-                return Ok(None);
+            let file = match lock_with_pid(&path)? {
+                Ok(file) => file,
+                Err(holder) => {
+                    eprintln!(
+                        "{}: {} is being written by pid {holder}; this process leaves it to that one",
+                        dir.display(),
+                        part_name(part)
+                    );
+                    return Ok(None);
+                }
+            };
+            if same_file(&file, &path) {
+                return Ok(Some(PartLock { path, file }));
             }
-            if !same_file(&file, &path) {
-                continue;
-            }
-            use std::io::Write;
-            file.set_len(0)?;
-            write!(&file, "{}", std::process::id())?;
-            return Ok(Some(PartLock { path, file }));
         }
         bail!(
             "{}: cannot take the lock of {}",
@@ -217,6 +240,27 @@ impl Drop for PartLock {
         let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
+}
+
+/// Takes an advisory `flock` on `path` (created if missing) and writes this process's id into
+/// it; when another process holds it, the pid written there. The OS releases the lock when the
+/// returned file is closed or its process dies.
+pub(crate) fn lock_with_pid(path: &Path) -> Result<std::result::Result<std::fs::File, String>> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    if file.try_lock().is_err() {
+        let holder = std::fs::read_to_string(path).unwrap_or_default();
+        return Ok(Err(holder.trim().to_string()));
+    }
+    use std::io::Write;
+    file.set_len(0)?;
+    write!(&file, "{}", std::process::id())?;
+    Ok(Ok(file))
 }
 
 /// A part of `dir` whose lock another process holds, with that process's pid.

@@ -2,14 +2,14 @@
 //! chosen, the selected parts exported with `--resume`, and once every part is done the merged
 //! manifest, `export.json` and (grouped exports) the blend.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
-use minga_manifests::{FileEntry, PartManifest, MANIFEST_FILE};
+use minga_manifests::PartManifest;
 use minga_tokenizer::{ExportConfig, ExportStats, GroupBy};
 
 use crate::progress::Progress;
-use crate::runner::{input_entry, run_parts, shard_parts, Part, PartStage, RunOptions, StageRun};
+use crate::runner::{run_parts, Part, PartStage, RunOptions, StageRun};
 use crate::stages::export::{
     check_export_part, clear_export, export_part, write_export_json, ExportJob, STAGE,
 };
@@ -92,8 +92,6 @@ struct Export<'a> {
 }
 
 impl PartStage for Export<'_> {
-    type Source = PathBuf;
-
     fn name(&self) -> &'static str {
         STAGE
     }
@@ -102,16 +100,12 @@ impl PartStage for Export<'_> {
         self.job.manifest_config()
     }
 
+    fn input(&self) -> Option<&Path> {
+        Some(self.input)
+    }
+
     fn dir(&self) -> &Path {
         self.out
-    }
-
-    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
-        shard_parts(self.input)
-    }
-
-    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
-        Ok(vec![input_entry(&part.source)?])
     }
 
     fn clear(&self) -> Result<()> {
@@ -120,19 +114,16 @@ impl PartStage for Export<'_> {
 
     fn run_part(
         &mut self,
-        part: &Part<PathBuf>,
+        part: &Part,
         m: PartManifest,
         _progress: &Progress,
     ) -> Result<PartManifest> {
-        export_part(self.job, &part.source, part.number, self.out, m)
+        let shard = part.shard_in(self.input);
+        export_part(self.job, &shard, part.number, self.out, m)
     }
 
     fn check(&self, m: &PartManifest) -> Result<()> {
         check_export_part(m)
-    }
-
-    fn input_complete(&self) -> bool {
-        self.input.join(MANIFEST_FILE).exists()
     }
 
     fn finish(&mut self, parts: &[usize]) -> Result<()> {

@@ -195,26 +195,13 @@ pub const LOCK_FILE: &str = ".minga-run.lock";
 pub(crate) fn lock_workdir(workdir: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(workdir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", workdir.display()))?;
-    let path = workdir.join(LOCK_FILE);
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-    if let Err(e) = file.try_lock() {
-        let holder = std::fs::read_to_string(&path).unwrap_or_default();
-        bail!(
-            "{} is being written by another minga run (pid {}): wait for it to finish, or give this run another --workdir ({e})",
-            workdir.display(),
-            holder.trim()
-        );
+    match crate::runner::lock_with_pid(&workdir.join(LOCK_FILE))? {
+        Ok(file) => Ok(file),
+        Err(holder) => bail!(
+            "{} is being written by another minga run (pid {holder}): wait for it to finish, or give this run another --workdir",
+            workdir.display()
+        ),
     }
-    use std::io::Write;
-    file.set_len(0)?;
-    write!(file, "{}", std::process::id())?;
-    Ok(file)
 }
 
 fn ingest_step(ctx: &RunContext) -> Result<()> {

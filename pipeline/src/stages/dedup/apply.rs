@@ -2,21 +2,18 @@
 //! `dup_cluster_size`) and every document in no cluster, and sends the others to the ledger with
 //! `dedup.exact` or `dedup.minhash` and `dup_of` = the kept document's id.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use minga_filters::dedup::{ClusterTable, Decision, DocInfo, DupReason};
-use minga_manifests::{
-    part_name, Columns, FileEntry, PartManifest, Rejection, ShardReader, ShardWriter, MANIFEST_FILE,
-};
+use minga_manifests::{Columns, PartManifest, Rejection, ShardReader, ShardWriter};
 
 use super::boilerplate::{Boilerplate, ONLY_BOILERPLATE};
 use super::records::read_cluster_part;
 use super::{clusters, format_id, DedupConfig, Layout, STAGE};
 use crate::progress::Progress;
 use crate::runner::{
-    clear_outputs, close_part, count, input_entry, run_parts, shard_parts, Part, PartPaths,
-    PartStage, RunOptions, StageRun,
+    clear_outputs, close_part, count, run_parts, Part, PartPaths, PartStage, RunOptions, StageRun,
 };
 
 /// Runs the apply step over the selected parts; writes `_manifest.json` once all parts are done.
@@ -50,8 +47,6 @@ struct Apply<'a> {
 }
 
 impl PartStage for Apply<'_> {
-    type Source = PathBuf;
-
     fn name(&self) -> &'static str {
         STAGE
     }
@@ -60,18 +55,12 @@ impl PartStage for Apply<'_> {
         self.cfg.manifest_config()
     }
 
+    fn input(&self) -> Option<&Path> {
+        Some(self.input)
+    }
+
     fn dir(&self) -> &Path {
         self.out
-    }
-
-    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
-        shard_parts(self.input)
-    }
-
-    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
-        let mut entry = input_entry(&part.source)?;
-        entry.path = part_name(part.number) + ".parquet";
-        Ok(vec![entry])
     }
 
     fn clear(&self) -> Result<()> {
@@ -81,26 +70,23 @@ impl PartStage for Apply<'_> {
 
     fn run_part(
         &mut self,
-        part: &Part<PathBuf>,
+        part: &Part,
         m: PartManifest,
         _progress: &Progress,
     ) -> Result<PartManifest> {
-        let reader = ShardReader::open(&part.source)?;
+        let shard = part.shard_in(self.input);
+        let reader = ShardReader::open(&shard)?;
         let table = read_cluster_part(&self.layout.cluster_file(part.number))?;
         let cfg = self.cfg;
         let boilerplate = match cfg.boilerplate_lines {
             true => Some(Boilerplate::count(
-                &part.source,
+                &shard,
                 cfg.boilerplate_min_docs,
                 cfg.boilerplate_min_words,
             )?),
             false => None,
         };
         apply_part(reader, part.number, self.out, &table, boilerplate, m)
-    }
-
-    fn input_complete(&self) -> bool {
-        self.input.join(MANIFEST_FILE).exists()
     }
 }
 

@@ -11,8 +11,8 @@ use minga_manifests::{part_name, PartManifest};
 
 use super::records::{RecordReader, RecordWriter, Rows, PAIR_MAGIC, ROW_BYTES, ROW_MAGIC};
 use super::signatures::{file_entry, step_manifest};
-use super::{clear_dir, input_parts, DedupConfig, Layout, Table};
-use crate::runner::{count, now_utc, Counters, RunOptions};
+use super::{clear_dir, DedupConfig, Layout, Table};
+use crate::runner::{count, input_parts, now_utc, Counters, RunOptions};
 
 /// Runs the buckets step for the selected tables (`table index % shard-count == shard-index`);
 /// returns how many tables it ran.

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 
 use super::records::{write_cluster_part, RecordReader, PAIR_BYTES, PAIR_MAGIC};
 use super::signatures::{file_entry, step_manifest};
-use super::{clear_dir, input_parts, DedupConfig, Layout};
-use crate::runner::{count, now_utc, Counters};
+use super::{clear_dir, DedupConfig, Layout};
+use crate::runner::{count, input_parts, now_utc, Counters};
 
 /// Name of the clusters step's manifest in `_dedup/clusters/_parts/`.
 pub const MANIFEST: &str = "clusters";

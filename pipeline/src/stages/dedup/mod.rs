@@ -222,19 +222,6 @@ pub fn format_id(id: u128) -> String {
     format!("{id:032x}")
 }
 
-/// The input parts, which must exist and be non-empty.
-pub fn input_parts(input: &Path) -> Result<Vec<(usize, PathBuf)>> {
-    let parts = minga_manifests::list_parts(input)
-        .map_err(|e| anyhow::anyhow!("no input shards in {}: {e}", input.display()))?;
-    if parts.is_empty() {
-        bail!(
-            "{} holds no part-NNNNN.parquet shards: run the previous stage first",
-            input.display()
-        );
-    }
-    Ok(parts)
-}
-
 /// Removes a step's working dir before a fresh run of all its shards.
 pub fn clear_dir(dir: &Path) -> Result<()> {
     if dir.exists() {

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use anyhow::Result;
-use minga_manifests::{part_name, PartManifest};
+use minga_manifests::PartManifest;
 
-use super::{buckets, clusters, input_parts, DedupConfig, Layout};
+use super::{buckets, clusters, signatures, DedupConfig, Layout};
 use crate::runner::{ReduceStage, RunOptions, ShardSpec};
 
 /// Buckets and clusters over every table and part.
@@ -24,16 +24,8 @@ impl ReduceStage for Clusters<'_> {
     }
 
     fn waits_for(&self) -> Option<String> {
-        let layout = Layout::new(self.out);
-        let digest = self.cfg.digest();
-        let parts = input_parts(self.input).ok()?;
-        let missing = parts
-            .iter()
-            .filter(|(p, _)| {
-                let m = Layout::step_manifest(&layout.signatures(), &part_name(*p));
-                !PartManifest::read(&m).is_ok_and(|m| m.config_digest == digest)
-            })
-            .count();
+        // No input parts is not a wait: the buckets step names that error.
+        let missing = signatures::missing(self.cfg, self.input, self.out).ok()?;
         (missing > 0).then(|| format!("the signatures of {missing} more parts"))
     }
 

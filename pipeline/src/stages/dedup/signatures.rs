@@ -11,11 +11,10 @@ use minga_manifests::{part_name, Columns, Document, FileEntry, PartManifest, Sha
 use rayon::prelude::*;
 
 use super::records::{RecordWriter, ROW_MAGIC};
-use super::{clear_dir, input_parts, parse_id, DedupConfig, Layout, Table};
+use super::{clear_dir, parse_id, DedupConfig, Layout, Table};
 use crate::progress::Progress;
 use crate::runner::{
-    count, input_entry, now_utc, run_parts, shard_parts, Counters, Part, PartStage, RunOptions,
-    StageRun, BATCH,
+    count, input_parts, now_utc, run_parts, Counters, Part, PartStage, RunOptions, StageRun, BATCH,
 };
 
 /// Runs the signatures step over the selected parts of `input`.
@@ -43,8 +42,6 @@ struct Signatures<'a> {
 }
 
 impl PartStage for Signatures<'_> {
-    type Source = PathBuf;
-
     fn name(&self) -> &'static str {
         "dedup.signatures"
     }
@@ -53,16 +50,12 @@ impl PartStage for Signatures<'_> {
         self.cfg.manifest_config()
     }
 
+    fn input(&self) -> Option<&Path> {
+        Some(self.input)
+    }
+
     fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    fn parts(&self) -> Result<Vec<Part<PathBuf>>> {
-        shard_parts(self.input)
-    }
-
-    fn inputs(&self, part: &Part<PathBuf>) -> Result<Vec<FileEntry>> {
-        Ok(vec![input_entry(&part.source)?])
     }
 
     fn clear(&self) -> Result<()> {
@@ -71,15 +64,12 @@ impl PartStage for Signatures<'_> {
 
     fn run_part(
         &mut self,
-        part: &Part<PathBuf>,
+        part: &Part,
         m: PartManifest,
         _progress: &Progress,
     ) -> Result<PartManifest> {
-        sign_part(self.cfg, part.number, &part.source, &self.layout, m)
-    }
-
-    fn input_complete(&self) -> bool {
-        false
+        let shard = part.shard_in(self.input);
+        sign_part(self.cfg, part.number, &shard, &self.layout, m)
     }
 
     fn merges(&self) -> bool {
@@ -89,15 +79,20 @@ impl PartStage for Signatures<'_> {
 
 /// True when the input stage is complete and every part's signatures are written with this config.
 pub fn all_done(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<bool> {
-    if !input.join(minga_manifests::MANIFEST_FILE).exists() {
-        return Ok(false);
-    }
+    Ok(input.join(minga_manifests::MANIFEST_FILE).exists() && missing(cfg, input, out)? == 0)
+}
+
+/// How many input parts have no signatures made with this config yet.
+pub fn missing(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<usize> {
     let layout = Layout::new(out);
     let digest = cfg.digest();
-    Ok(input_parts(input)?.iter().all(|(p, _)| {
-        let m = Layout::step_manifest(&layout.signatures(), &part_name(*p));
-        PartManifest::read(&m).is_ok_and(|m| m.config_digest == digest)
-    }))
+    Ok(input_parts(input)?
+        .iter()
+        .filter(|(p, _)| {
+            let m = Layout::step_manifest(&layout.signatures(), &part_name(*p));
+            !PartManifest::read(&m).is_ok_and(|m| m.config_digest == digest)
+        })
+        .count())
 }
 
 /// The representative's quality: the configured signal when the shard has it, else 0.

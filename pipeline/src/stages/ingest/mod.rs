@@ -122,10 +122,8 @@ impl<'a> Ingest<'a> {
     }
 }
 
+/// Ingest's parts are its plan's, by index: part k reads `plan[k]`.
 impl PartStage for Ingest<'_> {
-    /// Index of the part in the plan.
-    type Source = usize;
-
     fn name(&self) -> &'static str {
         STAGE
     }
@@ -134,32 +132,35 @@ impl PartStage for Ingest<'_> {
         self.config.clone()
     }
 
+    fn input(&self) -> Option<&Path> {
+        None
+    }
+
     fn dir(&self) -> &Path {
         self.out
     }
 
-    fn parts(&self) -> Result<Vec<Part<usize>>> {
+    fn parts(&self) -> Result<Vec<Part>> {
         Ok((0..self.plan.len())
             .map(|p| Part {
                 number: p,
                 bytes: self.plan[p].iter().map(item_bytes).sum(),
-                source: p,
             })
             .collect())
     }
 
-    fn inputs(&self, part: &Part<usize>) -> Result<Vec<FileEntry>> {
-        self.plan[part.source].iter().map(input_entry).collect()
+    fn inputs(&self, part: &Part) -> Result<Vec<FileEntry>> {
+        self.plan[part.number].iter().map(input_entry).collect()
     }
 
     fn run_part(
         &mut self,
-        part: &Part<usize>,
+        part: &Part,
         m: PartManifest,
         progress: &Progress,
     ) -> Result<PartManifest> {
         let policy = (&self.consent, &self.takedowns);
-        let items = &self.plan[part.source];
+        let items = &self.plan[part.number];
         let paths = PartPaths::for_writing(self.out, part.number);
         ingest_part(
             self.job,
