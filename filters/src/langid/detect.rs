@@ -128,11 +128,18 @@ fn is_private_use(c: char) -> bool {
     matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
 }
 
+impl DetectOptions {
+    /// The defaults, made once per process.
+    fn shared_default() -> &'static DetectOptions {
+        static DEFAULT: std::sync::OnceLock<DetectOptions> = std::sync::OnceLock::new();
+        DEFAULT.get_or_init(DetectOptions::default)
+    }
+}
+
 impl Model {
     /// Detects the language of `text` with the default [`DetectOptions`].
     pub fn detect(&self, text: &str) -> Detection {
-        static DEFAULT: std::sync::OnceLock<DetectOptions> = std::sync::OnceLock::new();
-        self.detect_with(text, DEFAULT.get_or_init(DetectOptions::default))
+        self.detect_with(text, DetectOptions::shared_default())
     }
 
     /// Detects the language of `text` (see the module docs for the method).
@@ -164,8 +171,7 @@ impl Model {
         if !stats.is_latin() {
             return self.detect(text);
         }
-        static DEFAULT: std::sync::OnceLock<DetectOptions> = std::sync::OnceLock::new();
-        self.label_sums(text, acc, sums, DEFAULT.get_or_init(DetectOptions::default))
+        self.label_sums(text, acc, sums, DetectOptions::shared_default())
     }
 
     /// The label of a Latin-script text from its feature sums.

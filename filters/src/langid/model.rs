@@ -50,6 +50,18 @@ pub(crate) struct TextSums {
     pub coverage: f32,
 }
 
+impl TextSums {
+    /// `features` scored, of which `known` of the `probes` n-grams of the seen order were seen.
+    pub(crate) fn new(features: usize, probes: usize, known: usize) -> Self {
+        let coverage = if probes == 0 {
+            1.0
+        } else {
+            known as f32 / probes as f32
+        };
+        TextSums { features, coverage }
+    }
+}
+
 /// Feature hashes gathered before they are looked up: the bitmap probes of a batch are independent
 /// loads, and so are the weight rows after them, so the memory system serves them side by side
 /// instead of one probe, its branch, then one row at a time. The first pass also prefetches each
@@ -231,15 +243,7 @@ impl Model {
             hasher.word_hashes(buf, |k, x| batch.push(k, x, acc));
         }
         batch.flush(acc);
-        let coverage = if batch.probes == 0 {
-            1.0
-        } else {
-            batch.known as f32 / batch.probes as f32
-        };
-        TextSums {
-            features: batch.scored,
-            coverage,
-        }
+        TextSums::new(batch.scored, batch.probes, batch.known)
     }
 
     /// Calibrated posterior over the labels from summed weights (`sums[i]`, lower = more likely).

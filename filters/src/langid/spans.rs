@@ -154,14 +154,7 @@ struct WholeText {
 
 impl WholeText {
     fn sums(&self) -> TextSums {
-        TextSums {
-            features: self.features,
-            coverage: if self.probes == 0 {
-                1.0
-            } else {
-                self.known as f32 / self.probes as f32
-            },
-        }
+        TextSums::new(self.features, self.probes, self.known)
     }
 }
 
