@@ -10,8 +10,10 @@ mod digest;
 mod document;
 mod error;
 mod frame;
+pub mod genre;
 mod ledger;
 mod manifest;
+pub mod part_stats;
 mod shard;
 mod workdir;
 
@@ -23,6 +25,7 @@ pub use manifest::{
     atomic_write, list_parts, part_name, FileEntry, PartManifest, StageManifest, MANIFEST_FILE,
     PARTS_DIR, REJECTED_DIR,
 };
+pub use part_stats::{Group, GroupStats, PartStats, Tally};
 pub use shard::{ShardReader, ShardWriter, ROW_GROUP_ROWS};
 pub use workdir::{StageDir, Workdir};
 

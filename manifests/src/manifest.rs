@@ -43,6 +43,10 @@ pub struct PartManifest {
     pub started: String,
     pub finished: String,
     pub seconds: f64,
+    /// The data card's figures of the part's kept documents (stages that write document shards,
+    /// and the export's tokens), so the card never reads shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<crate::PartStats>,
 }
 
 /// The merged manifest of a stage, written when all its shards are done.
@@ -183,6 +187,7 @@ impl PartManifest {
             started,
             finished: String::new(),
             seconds: 0.0,
+            stats: None,
         }
     }
 

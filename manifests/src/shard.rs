@@ -13,6 +13,7 @@ use crate::document::{Columns, Document};
 use crate::frame::{add_ledger_columns, from_frame, to_frame};
 use crate::ledger::{Rejected, Rejection};
 use crate::manifest::{sync_dir, FileEntry};
+use crate::part_stats::{PartStats, Tally};
 
 use crate::{blake3_file, ManifestError};
 
@@ -33,6 +34,8 @@ pub struct ShardWriter {
     why: Vec<Rejection>,
     buffered_bytes: usize,
     rows: u64,
+    /// The card's figures of what a document writer wrote (none for a ledger).
+    tally: Option<Tally>,
 }
 
 impl ShardWriter {
@@ -51,6 +54,7 @@ impl ShardWriter {
         cols: &Columns,
         ledger_stage: Option<String>,
     ) -> Result<Self, ManifestError> {
+        let is_documents = ledger_stage.is_none();
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| ManifestError::io(dir, e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("part");
@@ -83,6 +87,7 @@ impl ShardWriter {
             why: Vec::new(),
             buffered_bytes: 0,
             rows: 0,
+            tally: is_documents.then(Tally::default),
         })
     }
 
@@ -111,6 +116,9 @@ impl ShardWriter {
         if self.docs.is_empty() {
             return Ok(());
         }
+        if let Some(t) = self.tally.as_mut() {
+            t.add_batch(&self.docs, &self.cols, |_| 0);
+        }
         let refs: Vec<&Document> = self.docs.iter().collect();
         let mut df =
             to_frame(&refs, &self.cols).map_err(|e| ManifestError::parquet(&self.path, e))?;
@@ -131,7 +139,13 @@ impl ShardWriter {
     }
 
     /// Writes the footer, fsyncs, renames into place and returns the file's manifest entry.
-    pub fn finish(mut self) -> Result<FileEntry, ManifestError> {
+    pub fn finish(self) -> Result<FileEntry, ManifestError> {
+        self.finish_with_stats().map(|(entry, _)| entry)
+    }
+
+    /// [`ShardWriter::finish`], also returning the card's figures of the documents written
+    /// (`None` for a ledger).
+    pub fn finish_with_stats(mut self) -> Result<(FileEntry, Option<PartStats>), ManifestError> {
         self.flush()?;
         let writer = self.writer.take();
         if let Some(w) = writer {
@@ -150,7 +164,8 @@ impl ShardWriter {
             sync_dir(dir);
         }
         let (blake3, bytes) = blake3_file(&self.path)?;
-        Ok(FileEntry {
+        let stats = self.tally.take().map(Tally::finish);
+        let entry = FileEntry {
             path: self
                 .path
                 .file_name()
@@ -159,7 +174,8 @@ impl ShardWriter {
             bytes,
             rows: self.rows,
             blake3,
-        })
+        };
+        Ok((entry, stats))
     }
 }
 

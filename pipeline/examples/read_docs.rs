@@ -54,7 +54,8 @@ fn main() {
             eprintln!("{arg}: not a document format minga reads");
             continue;
         };
-        // The readers ingest uses, with its defaults (WARC files are read whole).
+        // The readers ingest uses, with its defaults (WARC files are read whole; a record or
+        // line over `[ingest] max_record_mb` is skipped, as in ingest).
         let item = PlanItem {
             source: 0,
             path: path.to_path_buf(),
@@ -64,7 +65,7 @@ fn main() {
             format,
         };
         let limits = ReadLimits {
-            max_record_bytes: 1 << 30,
+            max_record_bytes: minga::config::IngestConfig::default().max_record_bytes(),
         };
         let kind = read::open(&item, &SourceConfig::default(), &limits)
             .map(|items| items.for_each(&mut handle));

@@ -19,6 +19,7 @@ mod ingest;
 mod langid;
 mod pdf;
 mod remote;
+mod report;
 mod slurm;
 mod stage_contract;
 mod takedown;

@@ -1,16 +1,15 @@
-//! Gathers the data card's figures from a workdir in one streaming pass over the last
-//! per-document stage's shards, plus the stage manifests, an export index and a tokenizer
-//! release file when they exist.
+//! Gathers the data card's figures from a workdir: the stage manifests, the per-part figures of
+//! the last document stage and of the export ([`super::kept`]), the takedown records, a blend
+//! and a tokenizer release file when they exist. No shard is read when every part has its
+//! figures.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use minga_manifests::{audit::numeric_columns, list_parts, ShardReader};
+use minga_manifests::part_stats::LENGTH_BINS;
+use minga_manifests::GroupStats;
 
-use rayon::prelude::*;
-
-use super::genre::{classify, Genre};
 use crate::workdir::{stages, StageDir};
 
 /// Documents, words and tokens of one group (language, source or country).
@@ -106,14 +105,14 @@ fn takedown_rows(workdir: &Path) -> Result<Vec<TakedownRow>> {
         .collect())
 }
 
-const TOKEN_COLUMNS: &[&str] = &["tokens", "token_count", "n_tokens", "num_tokens", "length"];
-
-/// Reads `workdir` into [`Stats`]. With `licences`, only kept documents under one of them are
-/// described (the funnel stays the whole run's: removed documents are counted per stage).
+/// Reads `workdir` into [`Stats`]: the funnel from the stage manifests, the kept documents'
+/// figures from the part manifests of the last document stage (and the export's, for tokens).
+/// With `licences`, only kept documents under one of them are described (the funnel stays the
+/// whole run's: removed documents are counted per stage).
 pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     let all = stages(workdir)?;
     let mut st = Stats {
-        length_bins: vec![0; 24],
+        length_bins: vec![0; LENGTH_BINS],
         licences: licences.to_vec(),
         ..Stats::default()
     };
@@ -121,63 +120,16 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
         st.funnel.push(funnel_of(s)?);
     }
     st.takedowns = takedown_rows(workdir)?;
-    let tokens = export_tokens(workdir)?;
-    st.has_tokens = !tokens.is_empty();
     let Some(last) = all.iter().rev().find(|s| s.has_documents()) else {
+        st.has_tokens = super::kept::export_has_documents(workdir)?;
         return Ok(st);
     };
     st.final_stage = last.name.clone();
+    let (kept, has_tokens) = super::kept::kept_stats(workdir, last)?;
+    st.has_tokens = has_tokens;
     let mut terms: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
-    for (_, path) in last.shards()? {
-        let mut r = ShardReader::open(&path)?;
-        while let Some((docs, cols)) = r.next_batch()? {
-            // Word counts and genre flags are the costly part: computed in parallel, summed in
-            // document order below (the sums do not depend on the thread count).
-            let measured: Vec<(u64, Genre)> = docs
-                .par_iter()
-                .map(|d| (d.text.split_whitespace().count() as u64, classify(&d.text)))
-                .collect();
-            for (d, (words, g)) in docs.into_iter().zip(measured) {
-                let selected =
-                    licences.is_empty() || d.licence.as_ref().is_some_and(|l| licences.contains(l));
-                if !selected {
-                    st.other_licence_docs += 1;
-                    continue;
-                }
-                let toks = tokens.get(&d.id).copied().unwrap_or(0);
-                let lang = d.lang.clone().unwrap_or_else(|| "und".into());
-                let country = d.country.clone().unwrap_or_else(|| "-".into());
-                let consent = d.consent.clone().unwrap_or_else(|| "-".into());
-                let by_consent = st.consent_by_lang.entry(lang.clone()).or_default();
-                for t in [
-                    &mut st.total,
-                    by_consent.entry(consent).or_default(),
-                    st.by_lang.entry(lang).or_default(),
-                    st.by_source.entry(d.source.clone()).or_default(),
-                    st.by_country.entry(country).or_default(),
-                ] {
-                    t.docs += 1;
-                    t.words += words;
-                    t.tokens += toks;
-                    t.religious += g.religious as u64;
-                    t.legal += g.legal as u64;
-                }
-                let bin = (64 - words.leading_zeros()).saturating_sub(1) as usize;
-                if let Some(b) = st.length_bins.get_mut(bin.min(23)) {
-                    *b += 1;
-                }
-                for (name, n) in cols.pii.iter().zip(d.pii.iter()) {
-                    *st.pii.entry(name.clone()).or_default() += *n as u64;
-                }
-                if let Some(c) = d.dup_cluster_size {
-                    *st.dup_clusters.entry(c).or_default() += 1;
-                }
-                let na = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-                *terms
-                    .entry((d.source, na(d.licence), na(d.consent), na(d.contact)))
-                    .or_default() += 1;
-            }
-        }
+    for g in &kept.groups {
+        add_group(&mut st, &mut terms, g);
     }
     while st.length_bins.len() > 1 && st.length_bins.last() == Some(&0) {
         st.length_bins.pop();
@@ -201,6 +153,55 @@ pub fn collect(workdir: &Path, licences: &[String]) -> Result<Stats> {
     st.fertility = fertility(&workdir.join("tokenizer").join("release.json"));
     st.blend = read_blend(workdir)?;
     Ok(st)
+}
+
+/// Adds the kept documents of one group to every breakdown it belongs to (or to the count of
+/// documents left out by the licence selection).
+fn add_group(
+    st: &mut Stats,
+    terms: &mut BTreeMap<(String, String, String, String), u64>,
+    g: &GroupStats,
+) {
+    let k = &g.group;
+    let selected =
+        st.licences.is_empty() || k.licence.as_ref().is_some_and(|l| st.licences.contains(l));
+    if !selected {
+        st.other_licence_docs += g.docs;
+        return;
+    }
+    let na = |v: &Option<String>, none: &str| v.clone().unwrap_or_else(|| none.into());
+    let lang = na(&k.lang, "und");
+    let consent = na(&k.consent, "-");
+    let by_consent = st.consent_by_lang.entry(lang.clone()).or_default();
+    for t in [
+        &mut st.total,
+        by_consent.entry(consent.clone()).or_default(),
+        st.by_lang.entry(lang).or_default(),
+        st.by_source.entry(k.source.clone()).or_default(),
+        st.by_country.entry(na(&k.country, "-")).or_default(),
+    ] {
+        t.docs += g.docs;
+        t.words += g.words;
+        t.tokens += g.tokens;
+        t.religious += g.religious;
+        t.legal += g.legal;
+    }
+    for (&bin, n) in &g.length_bins {
+        st.length_bins[usize::from(bin)] += n;
+    }
+    for (name, n) in &g.pii {
+        *st.pii.entry(name.clone()).or_default() += n;
+    }
+    for (&size, n) in &g.dup_clusters {
+        *st.dup_clusters.entry(size).or_default() += n;
+    }
+    let key = (
+        k.source.clone(),
+        na(&k.licence, "-"),
+        consent,
+        na(&k.contact, "-"),
+    );
+    *terms.entry(key).or_default() += g.docs;
 }
 
 fn funnel_of(s: &StageDir) -> Result<FunnelStage> {
@@ -256,23 +257,6 @@ fn read_blend(workdir: &Path) -> Result<Option<crate::stages::export_blend::Blen
     let blend =
         serde_json::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
     Ok(Some(blend))
-}
-
-/// Tokens per document id from `export/index/part-*.parquet`, when the export index exists.
-fn export_tokens(workdir: &Path) -> Result<HashMap<String, u64>> {
-    let dir = workdir.join("export").join("index");
-    let mut out = HashMap::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
-    for (_, p) in list_parts(&dir)? {
-        for (id, vals) in numeric_columns(&p, TOKEN_COLUMNS)? {
-            if let Some(v) = vals.into_iter().flatten().next() {
-                *out.entry(id).or_default() += v as u64;
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Fertility per language from a tokenizer release file: any object that has a numeric

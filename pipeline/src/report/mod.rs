@@ -1,8 +1,8 @@
 //! `minga report`: the HTML data card of a workdir (one self-contained `index.html`).
 
 pub mod collect;
-pub mod genre;
 pub mod html;
+pub mod kept;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 /// The data card as a [`ReduceStage`] of `minga run`: built anew every time, so it is never
-/// "current" (it reads every stage's manifests, ledgers and shards).
+/// "current" (it reads every stage's manifests and the per-part figures recorded in them).
 pub struct ReportStage<'a> {
     pub workdir: &'a Path,
     pub out: &'a Path,

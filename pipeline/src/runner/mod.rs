@@ -302,14 +302,16 @@ pub fn shard_parts(input: &Path) -> Result<Vec<Part>> {
 }
 
 /// Closes a part's shard and ledger and lists them (shard, ledger, then whatever the stage listed
-/// itself, e.g. dedup's boilerplate list) in its manifest, with their row counts. The runner
+/// itself, e.g. dedup's boilerplate list) in its manifest, with their row counts and the card's
+/// figures of the shard ([`minga_manifests::PartStats`]). The runner
 /// checks conservation and writes the manifest ([`run_parts`]).
 pub fn close_part(
     mut m: PartManifest,
     out: ShardWriter,
     ledger: ShardWriter,
 ) -> Result<PartManifest> {
-    let out_entry = out.finish()?;
+    let (out_entry, stats) = out.finish_with_stats()?;
+    m.stats = stats;
     let mut ledger_entry = ledger.finish()?;
     ledger_entry.path = format!("{REJECTED_DIR}/{}", ledger_entry.path);
     m.rows_out = out_entry.rows;

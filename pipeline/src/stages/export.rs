@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use minga_manifests::{part_name, PartManifest, ShardReader, PARTS_DIR};
+use minga_manifests::{part_name, Group, PartManifest, ShardReader, Tally, PARTS_DIR};
 use minga_tokenizer::{Encoder, ExportConfig, GroupBy, ShardExport};
 
 use crate::runner::{count, PartPaths};
@@ -97,6 +97,8 @@ struct GroupShard<'e> {
     prefix: String,
     shard: ShardExport<'e>,
     ids: Vec<String>,
+    /// The card group of each document, for the tokens per group in the part manifest.
+    groups: Vec<Group>,
 }
 
 /// Dataset directory of a document under `group_by` (empty: the export dir itself). Language
@@ -146,6 +148,7 @@ pub fn export_part(
     let mut outputs = Vec::new();
     let mut index = IndexRows::default();
     let mut all_stats = Vec::new();
+    let mut tally = Tally::default();
     for (_, g) in groups {
         let mut stats = g.shard.finish()?;
         stats.prefix = g.prefix.clone();
@@ -157,6 +160,9 @@ pub fn export_part(
                 lengths.len(),
                 g.ids.len()
             );
+        }
+        for (group, n) in g.groups.into_iter().zip(&lengths) {
+            tally.add_tokens(group, u64::from(*n));
         }
         index.add(&g.prefix, g.ids, &lengths);
         for ext in ["bin", "idx"] {
@@ -183,6 +189,7 @@ pub fn export_part(
     m.rows_in = rows_in;
     m.rows_out = documents;
     m.counters = counters;
+    m.stats = Some(tally.finish());
     Ok(m)
 }
 
@@ -236,6 +243,7 @@ fn encode_groups<'e>(
             }
             let g = groups.get_mut(&dir).expect("inserted above");
             g.shard.push(lang, &d.source, &d.text)?;
+            g.groups.push(Group::of(&d));
             g.ids.push(d.id);
         }
     }
@@ -258,6 +266,7 @@ fn open_group<'e>(job: &'e ExportJob, out: &Path, dir: &str, name: &str) -> Resu
         prefix,
         shard,
         ids: Vec::new(),
+        groups: Vec::new(),
     })
 }
 

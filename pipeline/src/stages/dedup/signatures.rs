@@ -230,5 +230,6 @@ pub fn step_manifest(
         started,
         finished: now_utc(),
         seconds: clock.elapsed().as_secs_f64(),
+        stats: None,
     }
 }

@@ -242,6 +242,8 @@ pub fn refresh_manifest(
         o.rows = ShardReader::open(&p)?.rows();
         if o.path == ledger_rel {
             m.reasons = reasons_of(&p)?;
+        } else if m.stats.is_some() {
+            m.stats = Some(minga_manifests::PartStats::of_shard(&p)?);
         }
     }
     let rows = |rel: &str| m.outputs.iter().find(|o| o.path == rel).map(|o| o.rows);

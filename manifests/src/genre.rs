@@ -14,13 +14,13 @@ Ezequiel|Ezekiel|Daniel|Mateo|Mateus|Matthew|Marcos|Mark|Lucas|Luke|Juan|Jo[ãa]
 Romanos|Romans|Cor[íi]ntios|Corinthians|G[áa]latas|Galatians|Ef[ée]sios|Ephesians|Hebreos|Hebreus|\
 Hebrews|Apocalipsis|Apocalipse|Revelation";
 
+/// Bible references without their word boundaries: a Unicode `\b` keeps a pattern off the regex
+/// crate's fast engines for any non-ASCII text, so the boundaries are checked in [`bounded`].
 fn book_ref() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
-            r"\b(?:[1-3]\s?)?(?:{BOOKS})\s+\d{{1,3}}:\d{{1,3}}\b"
-        ))
-        .unwrap_or_else(|_| never())
+        Regex::new(&format!(r"(?:[1-3]\s?)?(?:{BOOKS})\s+\d{{1,3}}:\d{{1,3}}"))
+            .unwrap_or_else(|_| never())
     })
 }
 
@@ -29,13 +29,12 @@ fn verse_line() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"(?m)^\s*\d{1,3}:\d{1,3}\s+\p{L}").unwrap_or_else(|_| never()))
 }
 
+/// Article numbering; its leading word boundary is checked in [`bounded`].
 fn article() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
-            r"\b(?:Art[íi]culo|ARTÍCULO|ARTICULO|Artigo|ARTIGO|Article|Art\.)\s*\d+\s*[º°ª]?",
-        )
-        .unwrap_or_else(|_| never())
+        Regex::new(r"(?:Art[íi]culo|ARTÍCULO|ARTICULO|Artigo|ARTIGO|Article|Art\.)\s*\d+\s*[º°ª]?")
+            .unwrap_or_else(|_| never())
     })
 }
 
@@ -43,6 +42,31 @@ fn article() -> &'static Regex {
 /// a programming error, never an input-dependent one.
 fn never() -> Regex {
     unreachable!("constant genre pattern does not compile")
+}
+
+/// A word character as the regex crate's Unicode `\w` nearly has it (letters, digits, `_`).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `re` matches somewhere that starts at a word boundary (and, with `end_boundary`,
+/// ends at one): what `\b…\b` around the pattern would ask. A candidate that fails is retried
+/// one character further on, so no bounded match is missed.
+fn bounded(re: &Regex, text: &str, end_boundary: bool) -> bool {
+    let mut from = 0;
+    while let Some(m) = re.find_at(text, from) {
+        let first = text[m.start()..].chars().next();
+        let before = text[..m.start()].chars().next_back();
+        let last = text[..m.end()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        let starts = first.is_some_and(is_word) != before.is_some_and(is_word);
+        let ends = last.is_some_and(is_word) != after.is_some_and(is_word);
+        if starts && (ends || !end_boundary) {
+            return true;
+        }
+        from = m.start() + first.map_or(1, char::len_utf8);
+    }
+    false
 }
 
 /// Genre flags of one text.
@@ -58,10 +82,10 @@ pub fn classify(text: &str) -> Genre {
     // Both religious patterns need a digit, ':' and a digit: most texts are ruled out without
     // running them.
     let religious = has_digit_colon_digit(text)
-        && (book_ref().is_match(text) || verse_line().find_iter(text).nth(1).is_some());
+        && (bounded(book_ref(), text, true) || verse_line().find_iter(text).nth(1).is_some());
     Genre {
         religious,
-        legal: article().is_match(text),
+        legal: bounded(article(), text, false),
     }
 }
 
