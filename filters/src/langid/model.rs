@@ -225,6 +225,20 @@ impl Model {
         }
     }
 
+    /// Prefetches the word of the known-n-gram bitmap that [`Model::knows`] reads for `x`.
+    #[inline]
+    pub(crate) fn prefetch_seen(&self, x: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let word = self.seen[seen_bit(x) / 64..].as_ptr();
+            // SAFETY: as in `prefetch_bucket`: a hint that reads nothing and never faults.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(word.cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = x;
+    }
+
     /// Whether the n-gram with hash `x` occurs in some training text (up to bitmap collisions).
     #[inline]
     pub(crate) fn knows(&self, x: u64) -> bool {
