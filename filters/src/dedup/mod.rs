@@ -20,6 +20,7 @@
 
 mod buckets;
 mod cluster;
+mod components;
 mod lines;
 mod minhash;
 mod normalise;

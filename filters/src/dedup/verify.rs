@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use super::buckets::{DocInfo, PairKind};
 use super::cluster::{better, ClusterBuilder, ClusterTable, DupReason, Removal, UnionFind};
+use super::components::{candidate_components, verify_components, Component};
 use super::minhash::{estimated_jaccard, MinHasher};
 use super::normalise::normalise_into;
 use super::shingles::shingle_hashes_into;
@@ -166,11 +167,11 @@ impl Fingerprinter {
 
 /// Heads of the most similar kept documents a head is compared with, beyond its direct
 /// neighbours: bounds the work in a large component of mutually dissimilar documents.
-const MAX_COMPARED: usize = 64;
+pub(super) const MAX_COMPARED: usize = 64;
 
 /// The exact groups of a builder's documents: `head[i]` is the index of the best document joined
 /// to `i` by exact pairs.
-fn exact_heads(docs: &[DocInfo], edges: &[(usize, usize, PairKind)]) -> Vec<usize> {
+pub(super) fn exact_heads(docs: &[DocInfo], edges: &[(usize, usize, PairKind)]) -> Vec<usize> {
     let mut uf = UnionFind::new(docs.len());
     for &(a, b, kind) in edges {
         if kind == PairKind::Exact {
@@ -189,7 +190,7 @@ fn exact_heads(docs: &[DocInfo], edges: &[(usize, usize, PairKind)]) -> Vec<usiz
 
 /// One head's fate in the greedy walk: kept, or removed for a kept head with a similarity.
 #[derive(Clone, Copy)]
-enum Fate {
+pub(super) enum Fate {
     Kept,
     Removed(usize, f32),
 }
@@ -219,85 +220,20 @@ impl ClusterBuilder {
     ) -> Result<ClusterTable, DedupError> {
         let (docs, edges) = self.indexed();
         let heads = exact_heads(docs, &edges);
-        let fp = |i: usize| {
-            fingerprint(docs[i].key).ok_or(DedupError::MissingSignature { key: docs[i].key })
-        };
-        // Verified head pairs, with their similarity.
-        let mut verified: BTreeMap<(usize, usize), f32> = BTreeMap::new();
-        for &(a, b, kind) in &edges {
-            let (ha, hb) = (heads[a], heads[b]);
-            if kind != PairKind::MinHash || ha == hb {
-                continue;
-            }
-            let key = (ha.min(hb), ha.max(hb));
-            if verified.contains_key(&key) {
-                continue;
-            }
-            let s = fp(ha)?.similarity(fp(hb)?);
-            verified.insert(key, s);
-        }
-        verified.retain(|_, s| *s >= threshold);
-        let fates = greedy_fates(docs, &heads, &verified, threshold, &fp)?;
+        let components = candidate_components(docs.len(), &heads, &edges);
+        let mut fates = vec![None; docs.len()];
+        let all: Vec<&Component> = components.iter().collect();
+        verify_components(docs, &all, threshold, &fingerprint, &mut fates)?;
         Ok(table_from_fates(docs, &heads, &fates))
     }
 }
 
-/// Walks each component of verified head pairs best first (see the module docs).
-fn greedy_fates<'f>(
+/// Removals and cluster sizes from the heads' fates; exact-group members follow their head.
+pub(super) fn table_from_fates(
     docs: &[DocInfo],
     heads: &[usize],
-    verified: &BTreeMap<(usize, usize), f32>,
-    threshold: f32,
-    fp: &impl Fn(usize) -> Result<&'f Fingerprint, DedupError>,
-) -> Result<Vec<Option<Fate>>, DedupError> {
-    let mut uf = UnionFind::new(docs.len());
-    let mut neighbours: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &(a, b) in verified.keys() {
-        uf.union(a, b);
-        neighbours.entry(a).or_default().push(b);
-        neighbours.entry(b).or_default().push(a);
-    }
-    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, &h) in heads.iter().enumerate() {
-        if h == i {
-            components.entry(uf.find(i)).or_default().push(i);
-        }
-    }
-    let mut fates: Vec<Option<Fate>> = vec![None; docs.len()];
-    for members in components.values_mut() {
-        members.sort_by(|&a, &b| better(&docs[a], &docs[b]));
-        let mut kept: Vec<usize> = Vec::new();
-        for &m in members.iter() {
-            let direct = neighbours.get(&m).map(Vec::as_slice).unwrap_or(&[]);
-            let compared = kept
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|&(rank, k)| rank < MAX_COMPARED || direct.contains(&k));
-            let mut best: Option<(usize, f32)> = None;
-            for (_, k) in compared {
-                let s = match verified.get(&(m.min(k), m.max(k))) {
-                    Some(&s) => s,
-                    None => fp(m)?.similarity(fp(k)?),
-                };
-                if s >= threshold && best.is_none_or(|(_, b)| s > b) {
-                    best = Some((k, s));
-                }
-            }
-            fates[m] = Some(match best {
-                Some((k, s)) => Fate::Removed(k, s),
-                None => {
-                    kept.push(m);
-                    Fate::Kept
-                }
-            });
-        }
-    }
-    Ok(fates)
-}
-
-/// Removals and cluster sizes from the heads' fates; exact-group members follow their head.
-fn table_from_fates(docs: &[DocInfo], heads: &[usize], fates: &[Option<Fate>]) -> ClusterTable {
+    fates: &[Option<Fate>],
+) -> ClusterTable {
     // The kept document of every document, with reason and similarity.
     let outcome = |i: usize| -> Option<(usize, DupReason, f32)> {
         let h = heads[i];

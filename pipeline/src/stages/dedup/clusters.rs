@@ -1,19 +1,19 @@
 //! `minga dedup clusters`: the one reduce task. Reads the pairs of every table, verifies them
 //! against the text of the documents they join (read back from the input shards, `text` column
-//! only, for documents in a MinHash pair) and clusters them (`ClusterBuilder`; memory grows with
-//! pairs and verified documents, not with the corpus), then writes each input part's slice of the
-//! decisions for the apply step.
+//! only, for documents in a MinHash pair, and spilled to disk as fingerprints that are read back
+//! a batch of components at a time) and clusters them (`ClusterBuilder`; memory grows with the
+//! pairs, not with the corpus or the documents compared), then writes each input part's slice of
+//! the decisions for the apply step.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use std::collections::BTreeMap;
 
-use minga_filters::dedup::{ClusterBuilder, DocInfo, Fingerprint, Fingerprinter, Verify};
-use minga_manifests::{PartManifest, ShardReader};
-use rayon::prelude::*;
+use minga_filters::dedup::{ClusterBuilder, DocInfo, Verify};
+use minga_manifests::PartManifest;
 
+use super::fingerprints::{Spilled, BATCH_DOCS};
 use super::records::{write_cluster_part, RecordReader, PAIR_BYTES, PAIR_MAGIC};
 use super::signatures::{file_entry, step_manifest};
 use super::{clear_dir, DedupConfig, Layout};
@@ -58,15 +58,15 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
         builder.finish()
     } else {
         let wanted = builder.fingerprint_keys();
-        let fingerprints = fingerprints(cfg, &part_paths, &wanted)?;
-        count(
-            &mut counters,
-            "verified_documents",
-            fingerprints.len() as u64,
-        );
-        let bytes: usize = fingerprints.values().map(Fingerprint::heap_bytes).sum();
-        count(&mut counters, "fingerprint_bytes", bytes as u64);
-        builder.finish_verified(params.threshold, |k| fingerprints.get(&k))?
+        let spill_dir = layout
+            .root
+            .join(format!("{SPILL_PREFIX}{}", std::process::id()));
+        remove_stale_spills(&layout.root);
+        let spilled = Spilled::write(params, &part_paths, &wanted, &spill_dir)?;
+        count(&mut counters, "verified_documents", spilled.len() as u64);
+        count(&mut counters, "fingerprint_bytes", spilled.heap_bytes);
+        builder
+            .finish_verified_in_batches(params.threshold, BATCH_DOCS, |keys| spilled.load(keys))?
     };
     count(&mut counters, "removed", table.removals().len() as u64);
     count(
@@ -103,46 +103,17 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
     Ok(m)
 }
 
-/// Fingerprints of the documents with these keys (sorted), from the text of the input parts.
-/// Parts are read in parallel; the map is keyed, so the result does not depend on the order.
-fn fingerprints(
-    cfg: &DedupConfig,
-    parts: &[(usize, std::path::PathBuf)],
-    wanted: &[u64],
-) -> Result<BTreeMap<u64, Fingerprint>> {
-    let params = cfg.params()?;
-    let per_part: Vec<Result<Vec<(u64, Fingerprint)>>> = parts
-        .par_iter()
-        .map(|(part, path)| {
-            let lo = DocInfo::part_row_key(*part as u32, 0);
-            let hi = lo + (1u64 << 32);
-            let (a, b) = (
-                wanted.partition_point(|&k| k < lo),
-                wanted.partition_point(|&k| k < hi),
-            );
-            let rows: Vec<usize> = wanted[a..b].iter().map(|&k| (k - lo) as usize).collect();
-            if rows.is_empty() {
-                return Ok(Vec::new());
-            }
-            let texts = ShardReader::open(path)?
-                .texts_at(&rows)
-                .with_context(|| format!("dedup clusters: reading {}", path.display()))?;
-            if texts.len() != rows.len() {
-                bail!(
-                    "{} has fewer rows than the dedup pairs name: it changed after `minga dedup signatures`; rerun the dedup steps",
-                    path.display()
-                );
-            }
-            let mut fp = Fingerprinter::new(params, params.verify)?;
-            Ok(texts
-                .into_iter()
-                .filter_map(|(row, text)| Some((lo + row as u64, fp.fingerprint(&text)?)))
-                .collect())
-        })
-        .collect();
-    let mut out = BTreeMap::new();
-    for part in per_part {
-        out.extend(part?);
+const SPILL_PREFIX: &str = ".verify-";
+
+/// Removes the fingerprint spills of earlier clusters steps that were killed (the step is one
+/// task of a workdir, so no other process is using one).
+fn remove_stale_spills(root: &Path) {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in rd.flatten() {
+        if e.file_name().to_string_lossy().starts_with(SPILL_PREFIX) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
-    Ok(out)
 }

@@ -18,6 +18,7 @@ pub mod apply;
 pub mod boilerplate;
 pub mod buckets;
 pub mod clusters;
+mod fingerprints;
 pub mod records;
 pub mod reduce;
 pub mod signatures;
