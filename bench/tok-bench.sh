@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Tokenizer benchmarks (results: bench/RESULTS-tok.md). Needs ../shared/data and, for the
-# references, .venv from bench/setup-venv.sh. Sections: corpus speed encode sweep fertility (default: all).
-#   speed:     training time / peak memory, minga vs HF tokenizers (Python) vs sentencepiece, 100 MB Spanish, 32k
-#   encode:    minga Encoder vs HF encode_batch on the same 100 MB, ids compared byte for byte
+# references, .venv from bench/setup-venv.sh. Sections: corpus speed encode sweep fertility crawl
+# (default: all).
+#   speed:     training, minga vs HF tokenizers (Python API, Rust trainer) vs sentencepiece, on
+#              bench/out/spa-distinct.txt (104 MB of Spanish, no line twice: bench/tok_distinct.py,
+#              which needs CONHA19=a clone of github.com/cligs/conha19), vocabulary 32,000
+#   encode:    the same file with minga's 32k tokenizer: minga Encoder vs the HF Rust crate
+#              (tok_encode_hf, encode_batch and encode_batch_fast) vs HF Python (the same two calls);
+#              ids compared byte for byte
 #   sweep:     fertility on langid/dev for alpha in {0, 0.3, 0.5, 0.7, 0.8, 1} x vocab in {32k, 48k, 64k}
-#   crawl:     alpha 0.3 vs 0.8 when Spanish is 100 MB (spa100m.txt) beside the other 20 languages
+#   crawl:     alpha 0.3 vs 0.8 when Spanish is 100 MB (spa100m.txt, 26 MB repeated) beside the other 20 languages
 #   fertility: minga (alpha 0.8, source_alpha 0.3: the defaults until bench/tok-heldout.sh chose 0.75 and 0)
 #              vs Spanish-only minga tokenizer vs Llama 3 (pip, into bench/out/ref)
+# speed and encode run every tool RUNS times (default 3; RUNS=1 for a quick check), interleaved,
+# each pinned to CORES (default 0) with THREADS threads (default 1; CORES=0,1 THREADS=2 for two),
+# and print the median and min-max of each figure and a "RESULT tok-train ..." / "RESULT
+# tok-encode ..." line. Run the script under nice where other jobs share the machine (the tables
+# give the load average at the start of each run).
 # Every section pins source_alpha 0.3 (sweep: unless TOK_SOURCE_ALPHA is set), the setting its
 # recorded figures were measured with.
 set -euo pipefail
@@ -17,7 +27,30 @@ PY=.venv/bin/python
 T=${CARGO_TARGET_DIR:-target}/release/examples
 SECTIONS=${*:-corpus speed encode sweep fertility crawl}
 mkdir -p $OUT
-timed() { /usr/bin/time -f "  peak RSS %M KB, wall %e s" "$@"; }
+RUNS=${RUNS:-3}
+CORES=${CORES:-0}
+THREADS=${THREADS:-1}
+CONHA19=${CONHA19:-$OUT/src/conha19}
+SPA=$OUT/spa-distinct.txt
+
+# run_one DIR TOOL I CMD...: one pinned run; GNU time (wall, user, sys, peak RSS of the whole
+# process) to DIR/TOOL.I.time, output to DIR/TOOL.I.log, load average at the start to DIR/TOOL.I.load.
+run_one() {
+  local dir=$1 tool=$2 i=$3
+  shift 3
+  cut -d' ' -f1 /proc/loadavg >"$dir/$tool.$i.load"
+  RAYON_NUM_THREADS=$THREADS TOK_THREADS=$THREADS /usr/bin/time -o "$dir/$tool.$i.time" \
+    -f "%e %U %S %M" taskset -c "$CORES" "$@" >"$dir/$tool.$i.log" 2>&1 || true
+}
+
+distinct_corpus() {
+  [ -f $SPA ] && return
+  if [ ! -d "$CONHA19" ]; then
+    git clone --quiet https://github.com/cligs/conha19 "$CONHA19" ||
+      { echo "set CONHA19 to a clone of https://github.com/cligs/conha19" >&2; exit 1; }
+  fi
+  python3 bench/tok_distinct.py "$DATA" "$CONHA19"
+}
 
 cargo build --release -p minga-tokenizer --examples -q
 [[ " $SECTIONS " == *" corpus "* ]] && python3 bench/tok_corpus.py "$DATA"
@@ -25,17 +58,37 @@ cargo build --release -p minga-tokenizer --examples -q
 MIX=$(for f in $OUT/mix/*.txt; do b=$(basename "$f" .txt); l=${b%%.*}; s=${b#*.}; [ "$s" = "$b" ] && s=langid; echo -n "$l:$s=$f "; done)
 
 if [[ " $SECTIONS " == *" speed "* ]]; then
-  echo "== training, 100 MB Spanish, vocab 32000 (2 threads)"
-  timed $T/tok_train $OUT/spa100m-minga.json 32000 0.3 spa=$OUT/spa100m.txt
-  timed $PY bench/tok_ref.py hf-train $OUT/spa100m.txt 32000 $OUT/spa100m-hf.json $OUT/spa100m-minga.json
-  timed $PY bench/tok_ref.py spm-train $OUT/spa100m.txt 32000 $OUT/spa100m-spm
+  distinct_corpus
+  echo "== training on $SPA, vocabulary 32000, $THREADS threads on cores $CORES, $RUNS runs each"
+  D=$OUT/tok-train-t$THREADS && rm -rf $D && mkdir -p $D
+  for i in $(seq "$RUNS"); do
+    run_one $D minga "$i" $T/tok_train $OUT/spa-distinct-minga.json 32000 0.3 spa=$SPA
+    # hf-train reads the split pattern and special tokens from minga's tokenizer.json (run 1 wrote it).
+    run_one $D hf "$i" $PY bench/tok_ref.py hf-train $SPA 32000 $OUT/spa-distinct-hf.json $OUT/spa-distinct-minga.json
+    run_one $D spm "$i" $PY bench/tok_ref.py spm-train $SPA 32000 $OUT/spa-distinct-spm
+  done
+  $PY bench/tok_timing.py train $D minga hf spm
 fi
 
 if [[ " $SECTIONS " == *" encode "* ]]; then
-  echo "== encoding 100 MB Spanish with the minga 32k tokenizer (2 threads)"
-  timed $T/tok_encode $OUT/spa100m-minga.json $OUT/spa100m.txt $OUT/ids-minga.bin
-  RAYON_NUM_THREADS=2 timed $PY bench/tok_ref.py hf-encode $OUT/spa100m-minga.json $OUT/spa100m.txt $OUT/ids-hf.bin
-  cmp $OUT/ids-minga.bin $OUT/ids-hf.bin && echo "  ids identical"
+  distinct_corpus
+  TOK=$OUT/spa-distinct-minga.json
+  [ -f $TOK ] || $T/tok_train $TOK 32000 0.3 spa=$SPA
+  echo "== encoding $SPA with minga's 32k tokenizer, $THREADS threads on cores $CORES, $RUNS runs each"
+  D=$OUT/tok-encode-t$THREADS && rm -rf $D && mkdir -p $D
+  for i in $(seq "$RUNS"); do
+    run_one $D minga "$i" $T/tok_encode $TOK $SPA $D/ids-minga.bin
+    run_one $D hf_rust "$i" $T/tok_encode_hf $TOK $SPA $D/ids-hf_rust.bin
+    TOK_HF_API=fast run_one $D hf_rust_fast "$i" $T/tok_encode_hf $TOK $SPA $D/ids-hf_rust_fast.bin
+    run_one $D hf_py "$i" $PY bench/tok_ref.py hf-encode $TOK $SPA $D/ids-hf_py.bin
+    HF_API=fast run_one $D hf_py_fast "$i" $PY bench/tok_ref.py hf-encode $TOK $SPA $D/ids-hf_py_fast.bin
+  done
+  $PY bench/tok_timing.py encode $D minga hf_rust hf_rust_fast hf_py hf_py_fast
+  same=0
+  for e in hf_rust hf_rust_fast hf_py hf_py_fast; do
+    if cmp -s $D/ids-minga.bin $D/ids-$e.bin; then same=$((same + 1)); else echo "  ids of $e DIFFER from minga's"; fi
+  done
+  echo "RESULT tok-encode-ids identical_to_minga=$same/4"
 fi
 
 if [[ " $SECTIONS " == *" sweep "* ]]; then
