@@ -330,6 +330,18 @@ impl ShardReader {
     /// of the row groups that hold one of them. Rows past the end are not returned.
     pub fn texts_at(&mut self, rows: &[usize]) -> Result<Vec<(usize, String)>, ManifestError> {
         let mut out = Vec::with_capacity(rows.len());
+        self.for_texts_at(rows, |r, text| out.push((r, text.to_string())))?;
+        Ok(out)
+    }
+
+    /// Calls `f` with the row index and `text` of each of `rows` (ascending) in turn, one
+    /// decoded row group in memory at a time; returns how many rows it found.
+    pub fn for_texts_at(
+        &mut self,
+        rows: &[usize],
+        mut f: impl FnMut(usize, &str),
+    ) -> Result<usize, ManifestError> {
+        let mut found = 0;
         let mut wanted = rows.iter().copied().peekable();
         while let Some(group) = self.metadata.row_groups.get(self.next_group) {
             let n = group.num_rows();
@@ -346,11 +358,11 @@ impl ShardReader {
                 .and_then(|c| c.str().cloned())
                 .map_err(|e| ManifestError::parquet(&self.path, e))?;
             while let Some(r) = wanted.next_if(|&r| r < end) {
-                let text = col.get(r - start).unwrap_or_default();
-                out.push((r, text.to_string()));
+                f(r, col.get(r - start).unwrap_or_default());
+                found += 1;
             }
         }
-        Ok(out)
+        Ok(found)
     }
 
     /// The next row group with only the named string columns decoded (nulls read as empty

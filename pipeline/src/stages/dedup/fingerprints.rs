@@ -116,26 +116,32 @@ fn spill_part(
     );
     let (mut entries, mut offset, mut heap) = (Vec::new(), 0u64, 0u64);
     if !rows.is_empty() {
-        let texts = ShardReader::open(path)?
-            .texts_at(&rows)
+        // Each text is fingerprinted and written as its row group is read: memory holds one
+        // decoded row group, not the part's texts.
+        let mut fp = Fingerprinter::new(params, params.verify)?;
+        let mut failed: Option<std::io::Error> = None;
+        let found = ShardReader::open(path)?
+            .for_texts_at(&rows, |row, text| {
+                let Some(f) = fp.fingerprint(text) else {
+                    return;
+                };
+                let bytes = encode(&f);
+                if failed.is_none() {
+                    failed = w.write_all(&bytes).err();
+                }
+                entries.push((lo + row as u64, offset, bytes.len() as u32));
+                offset += bytes.len() as u64;
+                heap += f.heap_bytes() as u64;
+            })
             .with_context(|| format!("dedup clusters: reading {}", path.display()))?;
-        if texts.len() != rows.len() {
+        if let Some(e) = failed {
+            return Err(e).with_context(|| format!("writing {}", file.display()));
+        }
+        if found != rows.len() {
             bail!(
                 "{} has fewer rows than the dedup pairs name: it changed after `minga dedup signatures`; rerun the dedup steps",
                 path.display()
             );
-        }
-        let mut fp = Fingerprinter::new(params, params.verify)?;
-        for (row, text) in texts {
-            let Some(f) = fp.fingerprint(&text) else {
-                continue;
-            };
-            let bytes = encode(&f);
-            w.write_all(&bytes)
-                .with_context(|| format!("writing {}", file.display()))?;
-            entries.push((lo + row as u64, offset, bytes.len() as u32));
-            offset += bytes.len() as u64;
-            heap += f.heap_bytes() as u64;
         }
     }
     w.flush()
