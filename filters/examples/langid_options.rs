@@ -31,7 +31,7 @@ mod corpus;
 #[path = "support/choose.rs"]
 mod choose;
 
-use choose::{flag, pick, round6, Scored};
+use choose::{flag, round6, Knob};
 
 /// Macro F1 within this of the best counts as tied (about six lines of 8,600 changing label).
 const TOLERANCE: f64 = 0.001;
@@ -60,15 +60,7 @@ const OTHER_LANGS: &[(&str, &str)] = &[
     ("tr", "tur"),
 ];
 
-/// One option: its name, the values swept, and how a value is set.
-struct Knob {
-    name: &'static str,
-    values: &'static [f64],
-    get: fn(&DetectOptions) -> f64,
-    set: fn(&mut DetectOptions, f64),
-}
-
-const KNOBS: &[Knob] = &[
+const KNOBS: &[Knob<DetectOptions>] = &[
     Knob {
         name: "whatlang",
         values: &[0.0, 1.0],
@@ -184,32 +176,12 @@ const HEADER: &str = "macro accuracy | macro F1 | lowest F1 | other-language acc
 
 /// The sweeps on the selection half and the values the rule picks.
 fn sweep(model: &Model, sel: &Data, sel_o: &Other, current: &DetectOptions) -> DetectOptions {
-    let mut chosen = current.clone();
     println!("\n== sweeps on the selection half (others at their defaults)");
     println!("option | value | {HEADER}");
-    for knob in KNOBS {
-        let mut sweep = Vec::new();
-        for &v in knob.values {
-            let mut o = current.clone();
-            (knob.set)(&mut o, v);
-            let f = evaluate(model, sel, sel_o, &o);
-            let mark = if v == (knob.get)(current) {
-                " (default)"
-            } else {
-                ""
-            };
-            println!("{} | {v}{mark} | {} | -", knob.name, row(&f));
-            sweep.push(Scored {
-                value: v,
-                primary: f.macro_f1,
-                secondary: f.other_acc,
-            });
-        }
-        let v = pick(&sweep, (knob.get)(current), TOLERANCE);
-        println!("{}: chosen {v}", knob.name);
-        (knob.set)(&mut chosen, v);
-    }
-    chosen
+    choose::sweep(KNOBS, current, TOLERANCE, |o| {
+        let f = evaluate(model, sel, sel_o, o);
+        (format!("{} | -", row(&f)), f.macro_f1, f.other_acc)
+    })
 }
 
 /// A setting written `name=value,name=value` (option names as in [`KNOBS`]), the rest default.
@@ -379,15 +351,5 @@ fn respell(data: &Data) -> Data {
 
 /// The options that differ from the defaults, `name=value`.
 fn changes(o: &DetectOptions) -> String {
-    let d = DetectOptions::default();
-    let diff: Vec<String> = KNOBS
-        .iter()
-        .filter(|k| (k.get)(o) != (k.get)(&d))
-        .map(|k| format!("{}={}", k.name, (k.get)(o)))
-        .collect();
-    if diff.is_empty() {
-        "the defaults".into()
-    } else {
-        diff.join(" ")
-    }
+    choose::changes(KNOBS, o, &DetectOptions::default())
 }

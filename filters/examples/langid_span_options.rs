@@ -39,7 +39,7 @@ mod corpus;
 #[path = "support/choose.rs"]
 mod choose;
 
-use choose::{flag, pick, round6, Scored};
+use choose::{flag, round6, Knob};
 
 /// Letter accuracy within this of the best counts as tied (about 400 of the ~400,000 letters).
 const TOLERANCE: f64 = 0.001;
@@ -65,14 +65,7 @@ struct Doc {
     segs: Vec<(usize, usize, String)>,
 }
 
-struct Knob {
-    name: &'static str,
-    values: &'static [f64],
-    get: fn(&SpanOptions) -> f64,
-    set: fn(&mut SpanOptions, f64),
-}
-
-const KNOBS: &[Knob] = &[
+const KNOBS: &[Knob<SpanOptions>] = &[
     Knob {
         name: "word_switch_cost",
         values: &[6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 20.0],
@@ -248,32 +241,12 @@ fn run() -> Result<(), String> {
 
 /// The sweeps on the selection documents and the values the rule picks.
 fn sweep(model: &Model, sel: &[Doc], current: &SpanOptions) -> SpanOptions {
-    let mut chosen = current.clone();
     println!("\n== sweeps on the selection documents (others at their defaults)");
     println!("option | value | {HEADER}");
-    for knob in KNOBS {
-        let mut sweep = Vec::new();
-        for &v in knob.values {
-            let mut o = current.clone();
-            (knob.set)(&mut o, v);
-            let f = evaluate(model, sel, &o);
-            let mark = if v == (knob.get)(current) {
-                " (default)"
-            } else {
-                ""
-            };
-            println!("{} | {v}{mark} | {}", knob.name, f.row());
-            sweep.push(Scored {
-                value: v,
-                primary: f.letter_acc(),
-                secondary: f.f1(),
-            });
-        }
-        let v = pick(&sweep, (knob.get)(current), TOLERANCE);
-        println!("{}: chosen {v}", knob.name);
-        (knob.set)(&mut chosen, v);
-    }
-    chosen
+    choose::sweep(KNOBS, current, TOLERANCE, |o| {
+        let f = evaluate(model, sel, o);
+        (f.row(), f.letter_acc(), f.f1())
+    })
 }
 
 fn load(dir: &str) -> Result<Data, String> {
@@ -455,15 +428,5 @@ fn one_language(model: &Model, lang: &str, docs: &[String], opts: &SpanOptions) 
 
 /// The options that differ from the defaults, `name=value`.
 fn changes(o: &SpanOptions) -> String {
-    let d = SpanOptions::default();
-    let diff: Vec<String> = KNOBS
-        .iter()
-        .filter(|k| (k.get)(o) != (k.get)(&d))
-        .map(|k| format!("{}={}", k.name, (k.get)(o)))
-        .collect();
-    if diff.is_empty() {
-        "the defaults".into()
-    } else {
-        diff.join(" ")
-    }
+    choose::changes(KNOBS, o, &SpanOptions::default())
 }

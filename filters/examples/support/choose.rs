@@ -49,3 +49,60 @@ pub fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
+
+/// One option: its name, the values swept, and how a value is read and set.
+pub struct Knob<O> {
+    pub name: &'static str,
+    pub values: &'static [f64],
+    pub get: fn(&O) -> f64,
+    pub set: fn(&mut O, f64),
+}
+
+/// Sweeps each knob around `current` (the others at their defaults), printing a row per value
+/// (`score` gives the row and the value's figures) and choosing with [`pick`]; returns the
+/// chosen setting.
+pub fn sweep<O: Clone>(
+    knobs: &[Knob<O>],
+    current: &O,
+    tolerance: f64,
+    mut score: impl FnMut(&O) -> (String, f64, f64),
+) -> O {
+    let mut chosen = current.clone();
+    for knob in knobs {
+        let mut sweep = Vec::new();
+        for &v in knob.values {
+            let mut o = current.clone();
+            (knob.set)(&mut o, v);
+            let (row, primary, secondary) = score(&o);
+            let mark = if v == (knob.get)(current) {
+                " (default)"
+            } else {
+                ""
+            };
+            println!("{} | {v}{mark} | {row}", knob.name);
+            sweep.push(Scored {
+                value: v,
+                primary,
+                secondary,
+            });
+        }
+        let v = pick(&sweep, (knob.get)(current), tolerance);
+        println!("{}: chosen {v}", knob.name);
+        (knob.set)(&mut chosen, v);
+    }
+    chosen
+}
+
+/// The options of `o` that differ from `defaults`, `name=value`.
+pub fn changes<O>(knobs: &[Knob<O>], o: &O, defaults: &O) -> String {
+    let diff: Vec<String> = knobs
+        .iter()
+        .filter(|k| (k.get)(o) != (k.get)(defaults))
+        .map(|k| format!("{}={}", k.name, (k.get)(o)))
+        .collect();
+    if diff.is_empty() {
+        "the defaults".into()
+    } else {
+        diff.join(" ")
+    }
+}
