@@ -13,7 +13,7 @@ import re
 SPECS = {
     "langid": ("bench/RESULTS-langid.md", r"^(macro |speed:)"),
     "quality": ("bench/RESULTS-quality.md", r"^(== |minga quality:|datatrove |minga [\d.]+ MB/s)"),
-    "pii": ("bench/RESULTS-pii.md", r"^(== |minga pii scan:|datatrove PIIFormatter:)"),
+    "pii": ("bench/RESULTS-pii.md", r"^(== |minga pii scan|datatrove PIIFormatter:)"),
     "extract": ("bench/RESULTS-extract.md", r"^core "),
     "docs-readers": ("bench/RESULTS-docs.md", r"^(== |-- |documents |\d+ KB )"),
     "dedup": ("bench/RESULTS-dedup.md",
@@ -55,7 +55,7 @@ HEADLINES = {  # id: (benchmark, label, target)
         "quality signals + rules, MB/s per core (conha19 chunks)",
         "≥ 20x datatrove"),
     "pii": ("pii",
-        "PII scan, MB/s per core (conha19 / web pages)",
+        "PII scan and redaction (the output text built, as datatrove's format builds it), MB/s per core (conha19 / web pages)",
         "(part of the filter target)"),
     "docs": ("docs-readers",
         "document readers, MB/s per core (TEI / txt / jsonl)",
@@ -182,7 +182,7 @@ def pii(lines):
     rates = {}
     for name, body in sections(lines):
         name = name.split()[0]
-        minga = first(r"^minga pii scan: .* = ([\d.]+) MB/s", body)
+        minga = first(r"^minga pii scan(?:\+redact)?: .* = ([\d.]+) MB/s", body)
         peer = first(r"^datatrove PIIFormatter: .* = ([\d.]+) MB/s", body)
         if minga and peer:
             rates[name] = (float(minga), float(peer))
