@@ -45,6 +45,7 @@ mod features;
 mod model;
 mod spans;
 mod train;
+mod word_scores;
 
 pub use detect::{DetectOptions, Detection, TextStats, UND};
 pub use features::{is_apostrophe, normalise, text_features, FeatureSpec};
