@@ -5,7 +5,7 @@
 #   bench/audit-find-bench.sh OUTDIR [MINGA_BINARY]
 set -euo pipefail
 out=${1:?usage: audit-find-bench.sh OUTDIR [MINGA]}
-minga=$(realpath "${2:-target/release/minga}")
+minga=$(realpath "${2:-${CARGO_TARGET_DIR:-target}/release/minga}")
 here="$(cd "$(dirname "$0")" && pwd)"
 workdir=$out/work  # what make-audit-workdir.sh builds
 [ -d "$workdir/langid" ] || "$here/make-audit-workdir.sh" "$out" "$minga"

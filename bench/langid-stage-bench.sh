@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FILE=$(realpath "${1:?usage: bench/langid-stage-bench.sh COLLECTION.jsonl.gz [RUNS] [MINGA [OTHER]]}")
 RUNS=${2:-3}
-BINS=("$(realpath "${3:-target/release/minga}")")
+BINS=("$(realpath "${3:-${CARGO_TARGET_DIR:-target}/release/minga}")")
 [ -n "${4:-}" ] && BINS+=("$(realpath "$4")")
 CORE=${CORE:-1}
 T=$(mktemp -d)

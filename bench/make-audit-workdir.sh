@@ -5,7 +5,7 @@
 #   bench/make-audit-workdir.sh OUTDIR [MINGA_BINARY]
 set -euo pipefail
 out=${1:?usage: make-audit-workdir.sh OUTDIR [MINGA]}
-minga=$(realpath "${2:-target/release/minga}")
+minga=$(realpath "${2:-${CARGO_TARGET_DIR:-target}/release/minga}")
 data="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/langid/train"
 mkdir -p "$out/src"
 python3 - "$data" "$out/src" <<'PY'

@@ -16,7 +16,7 @@ cargo build --release --quiet
 WORK=${1:-$(mktemp -d)/work}
 DEVICE=${DEVICE:-cpu}
 STEPS=${STEPS:-20}
-target/release/minga run samples/pipeline.toml --workdir "$WORK" 2>/dev/null
+"${CARGO_TARGET_DIR:-target}/release/minga" run samples/pipeline.toml --workdir "$WORK" 2>/dev/null
 echo "== Megatron-Core on $WORK"
 .venv/bin/python -W ignore bench/megatron_check.py --workdir "$WORK"
 echo "== tiny GPT from $WORK/export/blend.json ($DEVICE, $STEPS steps)"

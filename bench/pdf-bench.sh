@@ -13,7 +13,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/bench/out/pdf
-MINGA=${MINGA:-$root/target/release/minga}
+MINGA=${MINGA:-${CARGO_TARGET_DIR:-$root/target}/release/minga}
 RUNS=${RUNS:-3}
 CPU=${CPU:-1}
 mkdir -p "$out"

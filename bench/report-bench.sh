@@ -5,7 +5,7 @@
 #   bench/report-bench.sh OUTDIR [MINGA] [BASELINE_MINGA]
 set -euo pipefail
 out=${1:?usage: report-bench.sh OUTDIR [MINGA] [BASELINE_MINGA]}
-minga=$(realpath "${2:-target/release/minga}")
+minga=$(realpath "${2:-${CARGO_TARGET_DIR:-target}/release/minga}")
 base=${3:+$(realpath "$3")}
 here="$(cd "$(dirname "$0")" && pwd)"
 workdir=$out/work  # what make-audit-workdir.sh builds
