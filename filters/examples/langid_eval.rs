@@ -21,10 +21,6 @@ use minga_filters::langid::{DetectOptions, Model, TrainOptions};
 #[path = "support/corpus.rs"]
 mod corpus;
 
-fn load_dir(dir: &str) -> Result<Data, String> {
-    corpus::label_lines(std::path::Path::new(dir)).map_err(|e| format!("reading {dir}: {e}"))
-}
-
 type Data = Vec<(String, Vec<String>)>;
 
 fn main() {
@@ -42,7 +38,7 @@ fn run() -> Result<(), String> {
             .and_then(|i| args.get(i + 1))
     };
     if let (Some(train), Some(out)) = (flag("--train"), flag("--out")) {
-        let data = load_dir(train)?;
+        let data = corpus::label_lines_of(train)?;
         let t = Instant::now();
         let mut opts = TrainOptions::default();
         if let Some(bits) = flag("--bits") {
@@ -80,7 +76,7 @@ fn run() -> Result<(), String> {
         whatlang: !args.iter().any(|a| a == "--no-whatlang"),
         ..DetectOptions::default()
     };
-    let data = load_dir(dir)?;
+    let data = corpus::label_lines_of(dir)?;
     let mut preds = match flag("--predictions") {
         Some(p) => Some(std::fs::File::create(p).map_err(|e| format!("creating {p}: {e}"))?),
         None => None,

@@ -119,8 +119,8 @@ fn run() -> Result<(), String> {
         return Err(usage.into());
     };
     let model = Model::embedded();
-    let sel = load(sel_dir)?;
-    let rep = load(rep_dir)?;
+    let sel = corpus::label_lines_of(sel_dir)?;
+    let rep = corpus::label_lines_of(rep_dir)?;
     let sel_o = other(sel_other)?;
     let rep_o = other(rep_other)?;
     println!(
@@ -198,10 +198,6 @@ fn parse(spec: &str, base: &DetectOptions) -> Result<DetectOptions, String> {
         (knob.set)(&mut o, v.parse().map_err(|e| format!("--also: {kv}: {e}"))?);
     }
     Ok(o)
-}
-
-fn load(dir: &str) -> Result<Data, String> {
-    corpus::label_lines(std::path::Path::new(dir)).map_err(|e| format!("reading {dir}: {e}"))
 }
 
 fn lines(data: &Data) -> usize {

@@ -173,8 +173,8 @@ fn run() -> Result<(), String> {
     };
     let (rounds, singles) = (num("--rounds", 16)?, num("--singles", 10)?);
     let model = Model::embedded();
-    let sel = build(&load(sel_dir)?, rounds, singles);
-    let rep = build(&load(rep_dir)?, rounds, singles);
+    let sel = build(&corpus::label_lines_of(sel_dir)?, rounds, singles);
+    let rep = build(&corpus::label_lines_of(rep_dir)?, rounds, singles);
     for (half, docs) in [("selection", &sel), ("report", &rep)] {
         let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
         let count = |k: Kind| docs.iter().filter(|d| d.kind == k).count();
@@ -247,10 +247,6 @@ fn sweep(model: &Model, sel: &[Doc], current: &SpanOptions) -> SpanOptions {
         let f = evaluate(model, sel, o);
         (f.row(), f.letter_acc(), f.f1())
     })
-}
-
-fn load(dir: &str) -> Result<Data, String> {
-    corpus::label_lines(std::path::Path::new(dir)).map_err(|e| format!("reading {dir}: {e}"))
 }
 
 /// Each label's lines in turn, from the first again when used up.

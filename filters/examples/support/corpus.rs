@@ -43,6 +43,11 @@ pub fn label_lines(dir: &Path) -> std::io::Result<Vec<(String, Vec<String>)>> {
     Ok(out)
 }
 
+/// [`label_lines`] of a directory named on the command line, the error naming it.
+pub fn label_lines_of(dir: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+    label_lines(Path::new(dir)).map_err(|e| format!("reading {dir}: {e}"))
+}
+
 /// Every `<lang>.txt` of `dir` as documents of `group` consecutive lines.
 pub fn grouped_docs(dir: &Path, group: usize) -> std::io::Result<BTreeMap<String, Vec<String>>> {
     let mut out = BTreeMap::new();
