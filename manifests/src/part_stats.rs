@@ -163,12 +163,15 @@ impl Tally {
 
 impl PartStats {
     /// The figures of the documents of a shard, read back (a part rewritten in place, or one
-    /// whose manifest predates these figures).
-    pub fn of_shard(path: &std::path::Path) -> Result<Self, crate::ManifestError> {
+    /// whose manifest predates these figures), with each document's `tokens`.
+    pub fn of_shard(
+        path: &std::path::Path,
+        tokens: impl Fn(&Document) -> u64,
+    ) -> Result<Self, crate::ManifestError> {
         let mut r = crate::ShardReader::open(path)?;
         let mut tally = Tally::default();
         while let Some((docs, cols)) = r.next_batch()? {
-            tally.add_batch(&docs, &cols, |_| 0);
+            tally.add_batch(&docs, &cols, &tokens);
         }
         Ok(tally.finish())
     }

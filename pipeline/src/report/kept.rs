@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use minga_manifests::audit::numeric_columns;
-use minga_manifests::{list_parts, PartManifest, PartStats, ShardReader, StageDir, Tally};
+use minga_manifests::{list_parts, PartManifest, PartStats, StageDir};
 
 const EXPORT: &str = crate::stages::export::STAGE;
 const TOKEN_COLUMNS: &[&str] = &["tokens", "token_count", "n_tokens", "num_tokens", "length"];
@@ -26,7 +26,7 @@ pub fn kept_stats(workdir: &Path, last: &StageDir) -> Result<(PartStats, bool)> 
     for (part, shard) in last.shards()? {
         match recorded(last, part, &shard) {
             Some(s) => kept.merge(&s),
-            None => kept.merge(&PartStats::of_shard(&shard)?),
+            None => kept.merge(&PartStats::of_shard(&shard, |_| 0)?),
         }
     }
     let mut tokens = PartStats::default();
@@ -84,14 +84,13 @@ fn with_tokens(kept: PartStats, tokens: &PartStats) -> PartStats {
 
 /// Every shard of `last` measured again, with tokens looked up by document id.
 fn measure_all(last: &StageDir, tokens: &HashMap<String, u64>) -> Result<PartStats> {
-    let mut tally = Tally::default();
+    let mut all = PartStats::default();
     for (_, path) in last.shards()? {
-        let mut r = ShardReader::open(&path)?;
-        while let Some((docs, cols)) = r.next_batch()? {
-            tally.add_batch(&docs, &cols, |d| tokens.get(&d.id).copied().unwrap_or(0));
-        }
+        all.merge(&PartStats::of_shard(&path, |d| {
+            tokens.get(&d.id).copied().unwrap_or(0)
+        })?);
     }
-    Ok(tally.finish())
+    Ok(all)
 }
 
 /// Tokens per document id from `export/index/part-*.parquet`, when the export index exists.
