@@ -58,11 +58,7 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
         builder.finish()
     } else {
         let wanted = builder.fingerprint_keys();
-        let spill_dir = layout
-            .root
-            .join(format!("{SPILL_PREFIX}{}", std::process::id()));
-        remove_stale_spills(&layout.root);
-        let spilled = Spilled::write(params, &part_paths, &wanted, &spill_dir)?;
+        let spilled = Spilled::write(params, &part_paths, &wanted, &layout.root)?;
         count(&mut counters, "verified_documents", spilled.len() as u64);
         count(&mut counters, "fingerprint_bytes", spilled.heap_bytes);
         builder
@@ -101,19 +97,4 @@ pub fn run(cfg: &DedupConfig, input: &Path, out: &Path) -> Result<PartManifest> 
     );
     Layout::write_step_manifest(&m, &Layout::step_manifest(&layout.clusters(), MANIFEST))?;
     Ok(m)
-}
-
-const SPILL_PREFIX: &str = ".verify-";
-
-/// Removes the fingerprint spills of earlier clusters steps that were killed (the step is one
-/// task of a workdir, so no other process is using one).
-fn remove_stale_spills(root: &Path) {
-    let Ok(rd) = std::fs::read_dir(root) else {
-        return;
-    };
-    for e in rd.flatten() {
-        if e.file_name().to_string_lossy().starts_with(SPILL_PREFIX) {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
 }

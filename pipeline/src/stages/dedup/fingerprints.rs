@@ -17,6 +17,9 @@ use rayon::prelude::*;
 /// about 75 MB of shingle sets for web pages of 1,200 words.
 pub const BATCH_DOCS: usize = 10_000;
 
+/// Names the spill dir of a clusters step (`.verify-PID`).
+const SPILL_PREFIX: &str = ".verify-";
+
 const SHINGLES: u8 = 0;
 const SIGNATURE: u8 = 1;
 
@@ -34,14 +37,18 @@ pub struct Spilled {
 
 impl Spilled {
     /// Fingerprints of the documents with these keys (sorted) from the text of the input parts,
-    /// written under `dir` (made empty first).
+    /// written under `root/.verify-PID/` (removed when dropped). Spills that killed clusters
+    /// steps left in `root` go first: the step is one task of a workdir, so no other process is
+    /// using one.
     pub fn write(
         params: DedupParams,
         parts: &[(usize, PathBuf)],
         wanted: &[u64],
-        dir: &Path,
+        root: &Path,
     ) -> Result<Spilled> {
-        let _ = std::fs::remove_dir_all(dir);
+        remove_stale_spills(root);
+        let dir = root.join(format!("{SPILL_PREFIX}{}", std::process::id()));
+        let dir = dir.as_path();
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let per_part: Vec<Result<PartSpill>> = parts
             .par_iter()
@@ -86,6 +93,17 @@ impl Spilled {
             out.insert(k, decode(&buf)?);
         }
         Ok(out)
+    }
+}
+
+fn remove_stale_spills(root: &Path) {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in rd.flatten() {
+        if e.file_name().to_string_lossy().starts_with(SPILL_PREFIX) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
